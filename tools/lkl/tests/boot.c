@@ -17,6 +17,40 @@
 
 #include <lkl.h>
 #include <lkl_host.h>
+#include <lkl/asm/socket.h>
+#include <lkl/linux/eventfd.h>
+#include <lkl/linux/fs.h>
+#include <lkl/linux/if.h>
+#include <lkl/linux/in.h>
+#include <lkl/linux/in6.h>
+#include <lkl/linux/sockios.h>
+#include <lkl/linux/stat.h>
+#include <lkl/linux/time.h>
+#include <lkl/linux/utsname.h>
+
+/*
+ * Socket constants of include/linux/socket.h and net.h: not uapi, so the
+ * generated headers may lack them.  Their values are the same on every
+ * architecture of the generic table.
+ */
+#ifndef LKL_AF_INET
+#define LKL_AF_INET	2
+#endif
+#ifndef LKL_AF_INET6
+#define LKL_AF_INET6	10
+#endif
+#ifndef LKL_SOCK_STREAM
+#define LKL_SOCK_STREAM	1
+#endif
+#ifndef LKL_SOCK_DGRAM
+#define LKL_SOCK_DGRAM	2
+#endif
+#ifndef LKL_MSG_NOSIGNAL
+#define LKL_MSG_NOSIGNAL 0x4000
+#endif
+#ifndef LKL_SHUT_RDWR
+#define LKL_SHUT_RDWR	2
+#endif
 
 #include "test.h"
 
@@ -366,8 +400,8 @@ static void test_pipe_eventfd(void)
 		 lkl_sys_write(efd, (void *)&v, 8), -LKL_EINVAL);
 	lkl_sys_close(efd);
 
-	/* EFD_SEMAPHORE (1): each read takes one */
-	efd = lkl_sys_eventfd2(2, LKL_O_NONBLOCK | 1);
+	/* EFD_SEMAPHORE: each read takes one */
+	efd = lkl_sys_eventfd2(2, LKL_O_NONBLOCK | LKL_EFD_SEMAPHORE);
 	v = 0;
 	lkl_sys_read(efd, (void *)&v, 8);
 	CHECK_EQ("semaphore eventfd reads 1", v, 1);
@@ -657,8 +691,8 @@ static void test_concurrency(void)
 
 /* ---- network ---- */
 
+/* sin_family and sin6_family are both first: family is in either. */
 union sockaddr_any {
-	struct lkl_sockaddr sa;
 	struct lkl_sockaddr_in v4;
 	struct lkl_sockaddr_in6 v6;
 };
@@ -702,7 +736,7 @@ static int loopback(union sockaddr_any *a, int family, unsigned int port)
 
 static unsigned int port_of(const union sockaddr_any *a)
 {
-	if (a->sa.sa_family == LKL_AF_INET)
+	if (a->v4.sin_family == LKL_AF_INET)
 		return get_be16(&a->v4.sin_port);
 	return get_be16(&a->v6.sin6_port);
 }
@@ -715,11 +749,11 @@ static long listen_on(int family, int proto, union sockaddr_any *a)
 
 	if (fd < 0)
 		return fd;
-	r = lkl_sys_bind(fd, &a->sa, len);
+	r = lkl_sys_bind(fd, (void *)a, len);
 	if (r == 0)
 		r = lkl_sys_listen(fd, 8);
 	if (r == 0)
-		r = lkl_sys_getsockname(fd, &a->sa, &len);
+		r = lkl_sys_getsockname(fd, (void *)a, &len);
 	if (r < 0) {
 		lkl_sys_close(fd);
 		return r;
@@ -784,7 +818,7 @@ static void *stream_send(void *arg)
 		s->send_err = fd;
 		return NULL;
 	}
-	r = lkl_sys_connect(fd, &s->addr.sa, alen);
+	r = lkl_sys_connect(fd, (void *)&s->addr, alen);
 	if (r < 0) {
 		s->send_err = r;
 		lkl_sys_close(fd);
@@ -907,22 +941,22 @@ static void test_udp(void)
 	rfd = lkl_sys_socket(LKL_AF_INET, LKL_SOCK_DGRAM, 0);
 	sfd = lkl_sys_socket(LKL_AF_INET, LKL_SOCK_DGRAM, 0);
 	len = loopback(&ra, LKL_AF_INET, 0);
-	CHECK_EQ("udp bind receiver", lkl_sys_bind(rfd, &ra.sa, len), 0);
-	lkl_sys_getsockname(rfd, &ra.sa, &len);
+	CHECK_EQ("udp bind receiver", lkl_sys_bind(rfd, (void *)&ra, len), 0);
+	lkl_sys_getsockname(rfd, (void *)&ra, &len);
 	slen = loopback(&sa, LKL_AF_INET, 0);
-	CHECK_EQ("udp bind sender", lkl_sys_bind(sfd, &sa.sa, slen), 0);
-	lkl_sys_getsockname(sfd, &sa.sa, &slen);
+	CHECK_EQ("udp bind sender", lkl_sys_bind(sfd, (void *)&sa, slen), 0);
+	lkl_sys_getsockname(sfd, (void *)&sa, &slen);
 
-	r = lkl_sys_sendto(sfd, "datagram!", 9, 0, &ra.sa, len);
+	r = lkl_sys_sendto(sfd, "datagram!", 9, 0, (void *)&ra, len);
 	CHECK_EQ("udp sendto", r, 9);
 	memset(buf, 0, sizeof(buf));
 	memset(&from, 0, sizeof(from));
-	r = lkl_sys_recvfrom(rfd, buf, sizeof(buf), 0, &from.sa, &flen);
+	r = lkl_sys_recvfrom(rfd, buf, sizeof(buf), 0, (void *)&from, &flen);
 	CHECK_EQ("udp recvfrom length", r, 9);
 	CHECK_STR("udp datagram content", buf, "datagram!");
-	check(from.sa.sa_family == LKL_AF_INET &&
+	check(from.v4.sin_family == LKL_AF_INET &&
 	      port_of(&from) == port_of(&sa), "udp source is the sender",
-	      "family %d port %u, sender port %u", from.sa.sa_family,
+	      "family %d port %u, sender port %u", from.v4.sin_family,
 	      port_of(&from), port_of(&sa));
 	lkl_sys_close(rfd);
 	lkl_sys_close(sfd);
@@ -962,7 +996,7 @@ static void test_blocked_accept(void)
 
 	cfd = lkl_sys_socket(LKL_AF_INET, LKL_SOCK_STREAM, 0);
 	alen = sizeof(a.v4);
-	r = lkl_sys_connect(cfd, &a.sa, alen);
+	r = lkl_sys_connect(cfd, (void *)&a, alen);
 	CHECK_EQ("connect wakes accept()", r, 0);
 	pthread_join(th, NULL);
 	check(accept_res >= 0, "blocked accept() returned a socket", "%s",
