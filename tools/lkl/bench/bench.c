@@ -5,6 +5,9 @@
  * time, and the memory a booted kernel takes.
  *
  * Usage: bench [calls per round]      (default 1000000; best of 5 rounds)
+ *
+ * Build: cc -std=c11 -D_GNU_SOURCE -I<installed headers> -Itools/lkl/include
+ *        tools/lkl/bench/bench.c -L<dir of liblkl> -llkl -lpthread
  */
 #include <stdio.h>
 #include <stdlib.h>

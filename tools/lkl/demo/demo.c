@@ -7,6 +7,9 @@
  * kernel's own loopback between two threads, and shuts it down.
  *
  * Usage: demo [kernel command line]     (default "mem=64M")
+ *
+ * Build: cc -std=c11 -D_GNU_SOURCE -I<installed headers> -Itools/lkl/include
+ *        tools/lkl/demo/demo.c -L<dir of liblkl> -llkl -lpthread
  */
 #include <pthread.h>
 #include <stdio.h>

@@ -6,6 +6,9 @@
  *
  * Every section runs under a watchdog (test_section) so a hang is a
  * failure, not a stuck run.
+ *
+ * Build: cc -std=c11 -D_GNU_SOURCE -I<installed headers> -Itools/lkl/include
+ *        tools/lkl/tests/boot.c -L<dir of liblkl> -llkl -lpthread
  */
 #include <dirent.h>
 #include <pthread.h>
