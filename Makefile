@@ -1,0 +1,186 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# LKL build driver: builds Linux 6.12 with our arch/lkl as a library.
+#
+#   make [ARCH=lkl] [CROSS_COMPILE=...] [KERNEL_SRC=/path] [DEBUG=1] [V=1]
+#
+# The kernel tree is never part of this repository: it is unpacked under
+# $(BUILD)/src (or taken from KERNEL_SRC), and Kbuild builds into
+# $(OUT)/kernel.  Every target gets its own $(OUT) folder.  Run `make help`.
+
+ARCH ?= lkl
+ifneq ($(ARCH),lkl)
+$(error LKL builds only ARCH=lkl (got ARCH=$(ARCH)))
+endif
+
+CROSS_COMPILE ?=
+CC := $(CROSS_COMPILE)gcc
+AR := $(CROSS_COMPILE)ar
+OBJCOPY := $(CROSS_COMPILE)objcopy
+NM := $(CROSS_COMPILE)nm
+PYTHON ?= python3
+
+TOP := $(CURDIR)
+BUILD ?= $(TOP)/build
+TARGET := $(shell $(CC) -dumpmachine 2>/dev/null | cut -d- -f1)
+ifeq ($(TARGET),)
+$(error cannot run $(CC); install it (make deps) or set CROSS_COMPILE)
+endif
+OUT ?= $(BUILD)/$(TARGET)$(if $(filter 1,$(DEBUG)),-debug)
+KOBJ := $(OUT)/kernel
+INC := $(OUT)/include
+LIBDIR := $(OUT)/lib
+BINDIR := $(OUT)/bin
+OBJDIR := $(OUT)/obj
+
+# Use ccache when it is there: a rebuild after `make clean` is minutes.
+CCACHE := $(shell command -v ccache 2>/dev/null)
+KCC := $(if $(CCACHE),ccache $(CC),$(CC))
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+KBUILD_QUIET := -s
+endif
+
+KMAKE = $(MAKE) $(KBUILD_QUIET) -C $(KTREE) O=$(KOBJ) ARCH=lkl \
+	CROSS_COMPILE=$(CROSS_COMPILE) CC="$(KCC)" HOSTCC="$(if $(CCACHE),ccache gcc,gcc)" \
+	$(if $(filter 1,$(V)),V=1)
+
+HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -fPIC \
+	-I$(INC) $(if $(filter 1,$(DEBUG)),-g -O0,-O2)
+HOST_LDLIBS := -lpthread
+
+LIB_SRCS := $(wildcard tools/lkl/lib/*.c)
+LIB_OBJS := $(patsubst tools/lkl/lib/%.c,$(OBJDIR)/lib/%.o,$(LIB_SRCS))
+
+# Kernel version of the tree, for the shared library's name.
+KVERSION = $(shell $(MAKE) -s -C $(KTREE) kernelversion 2>/dev/null)
+SONAME = liblkl.so.$(word 1,$(subst ., ,$(KVERSION))).$(word 2,$(subst ., ,$(KVERSION)))
+
+PROGRAMS := boot host-ops-test lkl-demo lkl-bench header-conflicts
+
+.PHONY: all lib kernel headers programs test demo bench deps clean distclean help
+all: lib programs
+
+help:
+	@echo 'LKL: Linux 6.12 as a library.'
+	@echo
+	@echo 'Targets:'
+	@echo '  all (default) - kernel, headers, liblkl.a, liblkl.so, test and demo programs'
+	@echo '  lib           - liblkl.a and liblkl.so with headers only'
+	@echo '  demo          - build, then run the demo (boot, banner, files, TCP)'
+	@echo '  test          - build, then run every test; ends with "N passed, N failed"'
+	@echo '  bench         - build, then run the benchmark (prints figures)'
+	@echo '  deps          - install the Debian packages the build and tests need (root)'
+	@echo '  clean         - remove this target'"'"'s output folder ($(OUT))'
+	@echo '  distclean     - remove $(BUILD) entirely, the unpacked kernel included'
+	@echo
+	@echo 'Variables:'
+	@echo '  CROSS_COMPILE=aarch64-linux-gnu-  build for another host (one folder per target)'
+	@echo '  KERNEL_SRC=/path  use this Linux 6.12 tree instead of Debian'"'"'s linux-source-6.12'
+	@echo '  DEBUG=1           debug info in kernel and host code (own output folder)'
+	@echo '  V=1               show every command'
+	@echo '  BUILD=dir         where trees and outputs go (default ./build)'
+	@echo
+	@echo 'Output for this target: $(OUT)/{lib,include,bin}'
+
+deps:
+	$(Q)scripts/install-deps.sh all
+
+# ---- The kernel tree -------------------------------------------------------
+
+# Resolved once per make run: prepare-kernel.sh prints the tree's path.
+KTREE = $(eval KTREE := $(shell scripts/prepare-kernel.sh $(TOP) $(BUILD)/src $(KERNEL_SRC) || echo FAILED))$(if $(filter FAILED,$(KTREE)),$(error cannot prepare the kernel tree (see above)))$(KTREE)
+
+$(KOBJ)/.config: arch/lkl/configs/defconfig
+	@echo "  CONFIG  $(KOBJ)"
+	$(Q)mkdir -p $(KOBJ)
+	$(Q)$(KMAKE) defconfig
+ifeq ($(DEBUG),1)
+	$(Q)$(KTREE)/scripts/config --file $@ -d DEBUG_INFO_NONE -e DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT
+	$(Q)$(KMAKE) olddefconfig
+endif
+
+# Kbuild knows what changed: always ask it.
+kernel: $(KOBJ)/.config
+	@echo "  KBUILD  $(KOBJ)/vmlinux"
+	$(Q)$(KMAKE) vmlinux
+
+# One relocatable object; only the kernel's public API stays global.
+$(OUT)/lkl.o: kernel arch/lkl/exports
+	$(Q)if [ ! -e $@ ] || [ $(KOBJ)/vmlinux -nt $@ ] || [ arch/lkl/exports -nt $@ ]; then \
+		echo "  OBJCOPY $@"; \
+		$(OBJCOPY) --keep-global-symbols=arch/lkl/exports $(KOBJ)/vmlinux $@; \
+	fi
+
+# ---- Headers ---------------------------------------------------------------
+
+$(INC)/.stamp: $(KOBJ)/.config scripts/lkl-install-headers.py \
+		$(wildcard arch/lkl/include/uapi/asm/*) $(wildcard tools/lkl/include/*.h)
+	@echo "  HEADERS $(INC)"
+	$(Q)rm -rf $(OUT)/uapi $(INC)
+	$(Q)$(KMAKE) headers_install INSTALL_HDR_PATH=$(OUT)/uapi >/dev/null
+	$(Q)$(PYTHON) scripts/lkl-install-headers.py $(OUT)/uapi/include $(KTREE) $(INC) --cc "$(CC)"
+	$(Q)cp tools/lkl/include/*.h $(INC)/
+	$(Q)touch $@
+
+headers: $(INC)/.stamp
+
+# ---- The libraries ---------------------------------------------------------
+
+$(OBJDIR)/lib/%.o: tools/lkl/lib/%.c $(INC)/.stamp
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(KCC) $(HOST_CFLAGS) -c $< -o $@
+
+$(LIBDIR)/liblkl.a: $(OUT)/lkl.o $(LIB_OBJS)
+	@mkdir -p $(LIBDIR)
+	@echo "  AR      $@"
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $^
+
+$(LIBDIR)/.so-stamp: $(OUT)/lkl.o $(LIB_OBJS) tools/lkl/lib/liblkl.map
+	@mkdir -p $(LIBDIR)
+	@echo "  LD      $(LIBDIR)/liblkl.so.$(KVERSION)"
+	$(Q)$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=tools/lkl/lib/liblkl.map \
+		-Wl,-z,noexecstack -o $(LIBDIR)/liblkl.so.$(KVERSION) $(OUT)/lkl.o $(LIB_OBJS) $(HOST_LDLIBS)
+	$(Q)ln -sf liblkl.so.$(KVERSION) $(LIBDIR)/$(SONAME)
+	$(Q)ln -sf liblkl.so.$(KVERSION) $(LIBDIR)/liblkl.so
+	$(Q)touch $@
+
+lib: $(LIBDIR)/liblkl.a $(LIBDIR)/.so-stamp
+
+# ---- Programs: tests, demo, benchmark --------------------------------------
+
+$(BINDIR)/boot: tools/lkl/tests/boot.c tools/lkl/tests/test.h $(LIBDIR)/liblkl.a
+$(BINDIR)/lkl-demo: tools/lkl/demo/demo.c $(LIBDIR)/liblkl.a
+$(BINDIR)/lkl-bench: tools/lkl/bench/bench.c $(LIBDIR)/liblkl.a
+$(BINDIR)/host-ops-test: tools/lkl/tests/host-ops-test.c $(LIBDIR)/liblkl.a
+$(BINDIR)/header-conflicts: tools/lkl/tests/header-conflicts.c $(LIBDIR)/liblkl.a
+
+$(addprefix $(BINDIR)/,$(PROGRAMS)):
+	@mkdir -p $(BINDIR)
+	@echo "  LINK    $@"
+	$(Q)$(KCC) $(HOST_CFLAGS) -o $@ $(filter %.c,$^) $(LIBDIR)/liblkl.a $(HOST_LDLIBS)
+
+programs: $(addprefix $(BINDIR)/,$(PROGRAMS))
+
+# ---- Running ---------------------------------------------------------------
+
+demo: all
+	$(BINDIR)/lkl-demo
+
+bench: all
+	$(BINDIR)/lkl-bench
+
+test: all
+	$(Q)LKL_LIBDIR=$(LIBDIR) LKL_INCDIR=$(INC) LKL_CC="$(CC)" NM="$(NM)" \
+		tools/lkl/tests/run-tests.sh $(BINDIR)
+
+clean:
+	rm -rf $(OUT)
+
+distclean:
+	rm -rf $(BUILD)

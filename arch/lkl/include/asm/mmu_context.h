@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _ASM_LKL_MMU_CONTEXT_H
+#define _ASM_LKL_MMU_CONTEXT_H
+
+/* One address space, the host process's: nothing to switch. */
+#include <asm-generic/nommu_context.h>
+
+#endif /* _ASM_LKL_MMU_CONTEXT_H */

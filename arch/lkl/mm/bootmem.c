@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Memory: one region taken from the host at boot ("mem=", 64 MiB by
+ * default) is all the page allocator, slab and page cache ever use.
+ */
+#include <linux/init.h>
+#include <linux/memblock.h>
+#include <linux/mm.h>
+#include <linux/sizes.h>
+#include <asm/lkl.h>
+
+unsigned long lkl_memory_start;
+unsigned long lkl_memory_end;
+void *empty_zero_page;
+
+static void *region;
+static unsigned long region_size = 64 * SZ_1M;
+
+static int __init early_mem(char *p)
+{
+	unsigned long size = memparse(p, &p);
+
+	if (size < 16 * SZ_1M) {
+		pr_warn("lkl: mem=%lu is too small, using 16M\n", size);
+		size = 16 * SZ_1M;
+	}
+	region_size = PAGE_ALIGN(size);
+	return 0;
+}
+early_param("mem", early_mem);
+
+void __init lkl_bootmem_init(void)
+{
+	unsigned long max_zone_pfn[MAX_NR_ZONES] = { 0 };
+
+	region = lkl_ops->mem_alloc(region_size);
+	if (!region)
+		panic("lkl: cannot get %lu bytes of memory from the host\n",
+		      region_size);
+
+	lkl_memory_start = PAGE_ALIGN((unsigned long)region);
+	lkl_memory_end = (unsigned long)region + region_size;
+	memblock_add(lkl_memory_start, lkl_memory_end - lkl_memory_start);
+
+	min_low_pfn = PFN_UP(lkl_memory_start);
+	max_low_pfn = PFN_DOWN(lkl_memory_end);
+	max_pfn = max_low_pfn;
+	high_memory = (void *)lkl_memory_end;
+
+	empty_zero_page = memblock_alloc(PAGE_SIZE, PAGE_SIZE);
+	if (!empty_zero_page)
+		panic("lkl: cannot allocate the zero page\n");
+
+	max_zone_pfn[ZONE_NORMAL] = max_low_pfn;
+	free_area_init(max_zone_pfn);
+}
+
+void __init mem_init(void)
+{
+	set_max_mapnr(max_low_pfn - ARCH_PFN_OFFSET);
+	memblock_free_all();
+}
+
+/* Init sections live in the host's image: nothing to give back. */
+void free_initmem(void)
+{
+}
+
+/* After halt: give the region back to the host. */
+void lkl_bootmem_free(void)
+{
+	lkl_ops->mem_free(region, region_size);
+	region = NULL;
+}

@@ -1,0 +1,36 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install the Debian packages that building and testing LKL needs.
+# Usage: scripts/install-deps.sh [build|test|all]   (default: all)
+# Must run as root (it calls apt-get); prints what to install otherwise.
+set -eu
+
+what=${1:-all}
+
+build_pkgs="make gcc libc6-dev binutils flex bison bc python3 ccache
+	linux-source-6.12 xz-utils"
+test_pkgs="procps"
+
+case "$what" in
+build) pkgs=$build_pkgs ;;
+test) pkgs="$build_pkgs $test_pkgs" ;;
+all) pkgs="$build_pkgs $test_pkgs" ;;
+*) echo "usage: $0 [build|test|all]" >&2; exit 2 ;;
+esac
+
+missing=""
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "LKL needs these Debian packages:$missing" >&2
+	echo "Install them as root: apt-get install$missing" >&2
+	exit 1
+fi
+echo "Installing:$missing"
+apt-get update -q
+DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing
