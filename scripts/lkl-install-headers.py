@@ -99,12 +99,18 @@ visibility __visibility__ transparent_union __transparent_union__
 counted_by __counted_by__
 '''.split())
 
-# Macros of libc that a uapi header tests to find out which libc it is
-# with; they are the libc's (__GLIBC__ itself is resolved in fixup()).
+# Names of libc.  Macros a uapi header tests to find out which libc it is
+# with (__GLIBC__ itself is resolved in fixup()); and the BSD/C99 types
+# that linux/coda.h defines itself only for DJGPP and Cygwin, under
+# glibc's own guard __BIT_TYPES_DEFINED__, but that other headers
+# (linux/fuse.h, drm/drm.h) take from libc's <stdint.h>.
 LIBC_OWNED = set('''
 __GLIBC__ __GLIBC_MINOR__ _NET_IF_H _NETINET_IN_H _SYS_XATTR_H _NETIPX_IPX_H
 _NETINET_IF_ETHER_H _SYS_SOCKET_H _SYS_SELECT_H _STDINT_H _STDDEF_H
 NULL size_t ssize_t ptrdiff_t wchar_t offsetof
+__BIT_TYPES_DEFINED__ int8_t int16_t int32_t int64_t u_int8_t u_int16_t
+u_int32_t u_int64_t uint8_t uint16_t uint32_t uint64_t u_long u_int u_short
+u_char ino_t dev_t caddr_t
 '''.split())
 
 NEVER_PREFIX = (C_KEYWORDS | COMPILER_BUILTINS | COMPILER_PREDEFINED |
@@ -199,7 +205,8 @@ def split_directive(line):
 # Analysis: what does each header define?
 
 class Header:
-    def __init__(self, rel, text):
+    def __init__(self, raw, rel, text):
+        self.raw = raw
         self.rel = rel
         self.text = text
         self.tokens = list(lex(text, rel))
@@ -494,13 +501,187 @@ def resolve_include(raw, cur_rel, spec, quoted):
     return None
 
 
+def includes_of(hdr):
+    """Raw-relative paths of the headers of the set hdr includes."""
+    res = []
+    for name, sig in hdr.directives:
+        if name != 'include' or not sig:
+            continue
+        spec = ''.join(t[1] for t in sig)
+        if spec.startswith('"'):
+            quoted, spec = True, spec.strip('"')
+        elif spec.startswith('<') and spec.endswith('>'):
+            quoted, spec = False, spec[1:-1]
+        else:
+            continue
+        target = resolve_include(hdr.raw, hdr.rel, spec, quoted)
+        if target:
+            res.append(target)
+    return res
+
+
+def closure(by_rel, rel, seen=None):
+    """rel and every header of the set it includes, transitively."""
+    seen = set() if seen is None else seen
+    h = by_rel.get(rel)
+    if h is None or rel in seen:
+        return seen
+    seen.add(rel)
+    for inc in includes_of(h):
+        closure(by_rel, inc, seen)
+    return seen
+
+
+# Names that a few headers take from libc (<sys/time.h>, <signal.h>,
+# <net/if.h>) and that the set defines too: prefixed, they must come from
+# our header, so a header that needs one gets that header included.
+LIBC_SHADOWED = {
+    'timeval': 'linux/time.h', 'timespec': 'linux/time.h',
+    'itimerspec': 'linux/time.h', 'itimerval': 'linux/time.h',
+    'timezone': 'linux/time.h', 'stack_t': 'asm/signal.h',
+    'sigset_t': 'asm/signal.h', 'sigcontext': 'asm/sigcontext.h',
+    'IFNAMSIZ': 'linux/if.h', '_IO': 'linux/ioctl.h', '_IOR': 'linux/ioctl.h',
+    '_IOW': 'linux/ioctl.h', '_IOWR': 'linux/ioctl.h',
+}
+
+
+def missing_includes(hdr, by_rel):
+    """Headers of LIBC_SHADOWED that hdr needs and does not include."""
+    have = closure(by_rel, hdr.rel)
+    toks = [t[1] for t in hdr.code]
+    # Macro bodies use macros of other headers too.
+    for name, sig in hdr.directives:
+        if name == 'define':
+            toks.extend(t[1] for t in sig[1:] if t[1].isupper())
+    need = set()
+    for i, t in enumerate(toks):
+        home = LIBC_SHADOWED.get(t)
+        if not home or home in have or t in hdr.tags or t in hdr.typedefs:
+            continue
+        if i > 0 and toks[i - 1] in ('struct', 'union'):
+            # By pointer an incomplete type will do.
+            if i + 1 < len(toks) and toks[i + 1] == '*':
+                continue
+        elif not t.endswith('_t') and not t.isupper():
+            # Only types and macros are needed by value.
+            continue
+        need.add(home)
+    return sorted(need)
+
+
+def add_includes(text, incs):
+    """Insert #include lines at the top, after the leading comments.
+
+    Before the include guard, so that a header the added one includes
+    back (linux/if.h includes linux/hdlc/ioctl.h) still sees it whole.
+    """
+    lines = ''.join('#include <lkl/%s>\t/* added: libc\'s will not do */\n'
+                    % i for i in incs)
+    m = re.match(r'(\s*(/\*.*?\*/|//[^\n]*))*\s*\n', text, re.S)
+    pos = m.end() if m else 0
+    return text[:pos] + lines + text[pos:]
+
+
 INCLUDE_RE = re.compile(r'(#\s*include\s*)(<([^>]+)>|"([^"]+)")')
 
 
-def rewrite(hdr, raw, rename):
+SKIP = ('space', 'comment', 'splice', 'newline')
+
+
+def paste_params(headers):
+    """{macro: (right, left)}: positions of the parameters a function-like
+    macro pastes on the right of '##' (PREFIX_##x: the argument is a name
+    fragment and must stay as written) and only on the left (x##_SUFFIX:
+    the argument starts a name of the set and is prefixed)."""
+    info = {}
+    for h in headers:
+        for name, sig in h.directives:
+            if name != 'define' or len(sig) < 2:
+                continue
+            params = h.macros.get(sig[0][1])
+            if not params:
+                continue
+            body = [t[1] for t in sig[2 + 2 * len(params) - 1:]]
+            right, left = set(), set()
+            for i, t in enumerate(body):
+                if t in params:
+                    pos = params.index(t)
+                    if i > 0 and body[i - 1] == '##':
+                        right.add(pos)
+                    if i + 1 < len(body) and body[i + 1] == '##':
+                        left.add(pos)
+            if right or left:
+                r, l = info.get(sig[0][1], (set(), set()))
+                info[sig[0][1]] = (r | right, (l | left))
+    return {m: (r, l - r) for m, (r, l) in info.items()}
+
+
+def rewrite(hdr, raw, rename, pastes):
+    lines = list(logical_lines(hdr.tokens))
+    kinds = [split_directive(line)[0] for line in lines]
+    # Decisions for single tokens: index in hdr.tokens -> new text.
+    forced = {}
+    # Arguments of macros that paste them, in code (one stream across
+    # lines) and in each directive (its own stream).
+    streams = [([], set())]
+    base = 0
+    for line, kind in zip(lines, kinds):
+        idx = [base + i for i, t in enumerate(line) if t[0] not in SKIP]
+        if kind is None:
+            streams[0][0].extend(idx)
+        elif kind == 'define' and len(idx) > 2:
+            # The body only: skip '# define NAME(params)'; arguments
+            # that are parameters of this macro are not names.
+            body = idx[3:]
+            params = set()
+            if line[idx[2] - base + 1][1] == '(':
+                # Function-like: '(' right after the name.
+                close = next((k for k, i in enumerate(body)
+                              if line[i - base][1] == ')'), len(body))
+                params = {line[i - base][1] for i in body[:close]
+                          if line[i - base][0] == 'ident'}
+                body = body[close + 1:]
+            streams.append((body, params))
+        base += len(line)
+    toks = hdr.tokens
+    for st, params in streams:
+        for k, ti in enumerate(st):
+            info = pastes.get(toks[ti][1])
+            if not info or k + 1 >= len(st) or toks[st[k + 1]][1] != '(':
+                continue
+            right, left = info
+            depth = 0
+            arg = 0
+            cur = []
+            for tj in st[k + 1:]:
+                t = toks[tj][1]
+                if t in ('(', '[', '{'):
+                    depth += 1
+                    if depth == 1:
+                        continue
+                elif t in (')', ']', '}'):
+                    depth -= 1
+                if depth == 0 or (depth == 1 and t == ','):
+                    if len(cur) == 1 and toks[cur[0]][0] == 'ident':
+                        word = toks[cur[0]][1]
+                        if word in params:
+                            pass
+                        elif arg in right:
+                            forced[cur[0]] = word
+                        elif arg in left and word not in NEVER_PREFIX:
+                            forced[cur[0]] = prefix(word)
+                    cur = []
+                    arg += 1
+                    if depth == 0:
+                        break
+                    continue
+                cur.append(tj)
+
     out = []
-    for line in logical_lines(hdr.tokens):
-        name, _ = split_directive(line)
+    base = 0
+    for line, name in zip(lines, kinds):
+        start = base
+        base += len(line)
         if name == 'include':
             text = ''.join(t[1] for t in line)
             m = INCLUDE_RE.search(text)
@@ -516,30 +697,23 @@ def rewrite(hdr, raw, rename):
             out.append(''.join(t[1] for t in line))
             continue
         params = set()
-        if name == 'define':
-            sig = [t for t in line if t[0] == 'ident']
-            if len(sig) > 1:
-                params = set(hdr.macros.get(sig[1][1]) or ())
-        # Index of the next significant token, to spot the left operand
-        # of a '##' paste.
-        sig_idx = [i for i, t in enumerate(line) if t[0] not in
-                   ('space', 'comment', 'splice', 'newline')]
-        nxt = {}
-        for a, b in zip(sig_idx, sig_idx[1:]):
-            nxt[a] = b
-        for i, (kind, text) in enumerate(line):
-            if kind == 'ident':
+        sig = [i for i, t in enumerate(line) if t[0] not in SKIP]
+        if name == 'define' and len(sig) > 2:
+            params = set(hdr.macros.get(line[sig[2]][1]) or ())
+        for n, (kind, text) in enumerate(line):
+            if start + n in forced:
+                text = forced[start + n]
+            elif kind == 'ident':
                 if text in rename:
                     text = rename[text]
                 elif name == 'define' and text not in params and \
-                        i in nxt and line[nxt[i]][1] == '##' and \
                         text not in NEVER_PREFIX:
                     # A name fragment pasted with an argument
                     # (PERF_MEM_##a, nilfs_checkpoint_set_##name): the
                     # result is a name of the set, so prefix the fragment.
-                    prev = [t for t in line[:i] if t[0] not in
-                            ('space', 'comment', 'splice', 'newline')]
-                    if not (prev and prev[-1][1] == '##'):
+                    k = sig.index(n)
+                    if k + 1 < len(sig) and line[sig[k + 1]][1] == '##' \
+                       and (k == 0 or line[sig[k - 1]][1] != '##'):
                         text = prefix(text)
             out.append(text)
     return ''.join(out)
@@ -551,8 +725,6 @@ def fixup(rel, text):
     # names are prefixed and never clash.  They test __GLIBC__ to hold
     # back definitions that glibc would also make (libc-compat.h,
     # linux/stat.h), so take it as undefined.
-    def no_glibc(m):
-        return '0'
     lines = text.split('\n')
     for i, line in enumerate(lines):
         if re.match(r'\s*#\s*(el)?if', line) and '__GLIBC__' in line:
@@ -560,7 +732,22 @@ def fixup(rel, text):
             line = re.sub(r'defined\s+__GLIBC__\b', '0', line)
             line = re.sub(r'\b__GLIBC__\b', '0', line)
             lines[i] = line
-    return '\n'.join(lines)
+    text = '\n'.join(lines)
+    # linux/patchkey.h and linux/soundcard.h compare libc's __BYTE_ORDER
+    # (from <endian.h>) with libc's __BIG_ENDIAN and __LITTLE_ENDIAN;
+    # linux/byteorder/*.h define those too, so they were prefixed.
+    text = re.sub(r'(__BYTE_ORDER\s*==\s*)__lkl(__(BIG|LITTLE)_ENDIAN)\b',
+                  r'\1\2', text)
+    for old, new in FIXUPS.get(rel, ()):
+        if old not in text:
+            die('%s: fixup no longer applies: %r not found' % (rel, old))
+        text = text.replace(old, new)
+    return text
+
+
+# Edits of single headers, after prefixing: (rel, [(old, new)]).
+FIXUPS = {
+}
 
 
 # ---------------------------------------------------------------------------
@@ -577,7 +764,7 @@ def collect(raw):
             if fn.endswith('.h'):
                 with open(full, encoding='utf-8', errors='surrogateescape') \
                         as f:
-                    headers.append(Header(rel, f.read()))
+                    headers.append(Header(raw, rel, f.read()))
             else:
                 others.append(rel)
     if not headers:
@@ -616,8 +803,14 @@ def build_rename(headers):
 
 def install(raw, out, headers, others, rename):
     dest = os.path.join(out, 'lkl')
+    pastes = paste_params(headers)
+    by_rel = {h.rel: h for h in headers}
     for h in headers:
-        text = fixup(h.rel, rewrite(h, raw, rename))
+        text = fixup(h.rel, rewrite(h, raw, rename, pastes))
+        incs = missing_includes(h, by_rel)
+        h.added = incs
+        if incs:
+            text = add_includes(text, incs)
         path = os.path.join(dest, h.rel)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, 'w', encoding='utf-8', errors='surrogateescape') as f:
@@ -842,7 +1035,7 @@ class ProtoMapper:
                 self.typedef_home.setdefault(t, []).append(h.rel)
         self.by_rel = {h.rel: h for h in headers}
         # What <lkl/linux/types.h> brings anyway.
-        self.base = self.closure('linux/types.h')
+        self.base = closure(self.by_rel, 'linux/types.h')
         self.fwd_structs = set()
         self.includes = set()
         self.names_taken = set(rename.values())
@@ -904,19 +1097,6 @@ class ProtoMapper:
             name = 'a%d' % (idx + 1) if name is None else name + '_'
         return ctype, name
 
-    def closure(self, rel, seen=None):
-        """rel and every header of the set it includes, transitively."""
-        seen = set() if seen is None else seen
-        h = self.by_rel.get(rel)
-        if h is None or rel in seen:
-            return seen
-        seen.add(rel)
-        for name, sig in h.directives:
-            if name == 'include' and len(sig) >= 1:
-                spec = ''.join(t[1] for t in sig).strip('<>"')
-                self.closure(os.path.normpath(spec), seen)
-        return seen
-
     def need(self, homes, what):
         """Include a header that defines what (homes: all that do)."""
         if any(h in self.base for h in homes):
@@ -925,7 +1105,7 @@ class ProtoMapper:
         # asm-generic/X is meant to be reached through asm/X.
         if home.startswith('asm-generic/'):
             asm = 'asm/' + home[len('asm-generic/'):]
-            if home in self.closure(asm):
+            if home in closure(self.by_rel, asm):
                 home = asm
         self.includes.add(home)
 
@@ -1192,19 +1372,22 @@ def verify(raw, out, headers, rename, cc):
     bad = 0
     with tempfile.TemporaryDirectory() as tmp:
         for h in headers:
-            objs = [m for m, p in h.macros.items() if p is None]
+            objs = sorted(m for m, p in h.macros.items() if p is None)
             if not objs:
                 continue
             res = []
-            for side, inc, names in (
-                    ('raw', raw, objs),
-                    ('lkl', out, [rename.get(m, m) for m in objs])):
+            for side, inc in (('raw', raw), ('lkl', out)):
                 src = os.path.join(tmp, 'v.c')
                 with open(src, 'w') as f:
+                    # The raw header gets what install() added too.
+                    for i in h.added if side == 'raw' else ():
+                        f.write('#include <%s>\n' % i)
                     f.write('#include <%s%s>\n' %
                             ('' if side == 'raw' else 'lkl/', h.rel))
-                    for m in names:
-                        f.write('@@@ %s\n' % m)
+                    for n, m in enumerate(objs):
+                        if side == 'lkl':
+                            m = rename.get(m, m)
+                        f.write('\n@@@%d@@@ %s\n' % (n, m))
                 p = subprocess.run(cc.split() + ['-E', '-P', '-w', '-I', inc,
                                                  src],
                                    stdout=subprocess.PIPE,
@@ -1213,20 +1396,21 @@ def verify(raw, out, headers, rename, cc):
                 if p.returncode:
                     res = None
                     break
-                text = p.stdout[p.stdout.find('@@@'):]
-                toks = re.findall(r'[A-Za-z_]\w*|\S', text)
-                res.append([back.get(t, t) for t in toks])
+                exp = {}
+                for m in re.finditer(r'^@@@(\d+)@@@(.*)$', p.stdout, re.M):
+                    toks = re.findall(r'[A-Za-z_]\w*|\S', m.group(2))
+                    exp[int(m.group(1))] = [back.get(t, t) for t in toks]
+                res.append(exp)
             if res is None:
                 continue
-            if res[0] != res[1]:
+            diff = [n for n in range(len(objs))
+                    if res[0].get(n) != res[1].get(n)]
+            if diff:
                 bad += 1
-                a = ' '.join(res[0]).split('@ @ @')
-                b = ' '.join(res[1]).split('@ @ @')
-                for x, y in zip(a, b):
-                    if x != y:
-                        print('verify: %s: %s\n    raw: %s\n    lkl: %s' %
-                              (h.rel, x.split()[0] if x.split() else '?',
-                               x.strip()[:200], y.strip()[:200]))
+            for n in diff:
+                print('verify: %s: %s\n    raw: %s\n    lkl: %s' %
+                      (h.rel, objs[n], ' '.join(res[0].get(n, '?'))[:200],
+                       ' '.join(res[1].get(n, '?'))[:200]))
     if bad:
         die('verify: %d headers expand differently after prefixing' % bad)
 
@@ -1247,16 +1431,25 @@ def main():
         headers, others = collect(a.raw)
         defined, rename = build_rename(headers)
         dest = os.path.join(a.out, 'lkl')
-        # Start from an empty lkl/: stale headers of an older kernel must
-        # not survive.
-        if os.path.isdir(dest):
-            shutil.rmtree(dest)
-        os.makedirs(dest)
-        install(a.raw, a.out, headers, others, rename)
-        nw, na, nc = gen_syscalls(a.raw, a.ksrc, a.cc, headers, defined,
-                                  rename, a.out)
-        if a.verify:
-            verify(a.raw, a.out, headers, rename, a.cc)
+        # Build in a fresh directory beside OUT/lkl and swap it in at the
+        # end: no stale header of an older kernel survives, and programs
+        # compiling against OUT meanwhile never see half a set.
+        os.makedirs(a.out, exist_ok=True)
+        tmp = tempfile.mkdtemp(prefix='.lkl-headers-', dir=a.out)
+        try:
+            os.makedirs(os.path.join(tmp, 'lkl'))
+            install(a.raw, tmp, headers, others, rename)
+            nw, na, nc = gen_syscalls(a.raw, a.ksrc, a.cc, headers,
+                                      defined, rename, tmp)
+            if a.verify:
+                verify(a.raw, tmp, headers, rename, a.cc)
+            old = None
+            if os.path.isdir(dest):
+                old = os.path.join(tmp, 'old')
+                os.rename(dest, old)
+            os.rename(os.path.join(tmp, 'lkl'), dest)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
         print('lkl-install-headers: %d headers, %d names prefixed, '
               '%d syscall wrappers (+%d aliases, %d compat) in %s' %
               (len(headers), len(rename), nw, na, nc, dest))
