@@ -10,9 +10,11 @@
 # failure).  A program that is absent is a skip, with its reason.
 #
 # Programs, looked up in BINDIR and then beside this script:
-#   boot, host-ops-test          compiled tests (BINDIR)
-#   check-exports.sh             argument: $LKL_LIBDIR (if set)
-#   check-headers.sh             argument: $LKL_INCDIR (if set)
+#   boot, host-ops-test, header-conflicts   compiled tests (BINDIR)
+#   check-exports.sh             argument: $LKL_LIBDIR
+#   check-headers.sh             arguments: $LKL_INCDIR [$LKL_CC]
+#   any other check-*.sh         no argument
+# A script whose variable is not set is skipped, with that reason.
 # LKL_TEST_ARGS_<name> (name with '-' and '.' as '_', e.g.
 # LKL_TEST_ARGS_check_exports_sh) overrides a program's arguments.
 # LKL_TEST_TIMEOUT: seconds allowed per program (default 600).
@@ -32,7 +34,14 @@ export LKL_BINDIR="$BINDIR"
 export LKL_LIBDIR="${LKL_LIBDIR:-}"
 export LKL_INCDIR="${LKL_INCDIR:-}"
 
-PROGRAMS="boot host-ops-test check-exports.sh check-headers.sh"
+PROGRAMS="boot host-ops-test header-conflicts check-exports.sh check-headers.sh"
+for extra in "$BINDIR"/check-*.sh "$SRCDIR"/check-*.sh; do
+	[ -f "$extra" ] || continue
+	case " $PROGRAMS " in
+	*" $(basename "$extra") "*) ;;
+	*) PROGRAMS="$PROGRAMS $(basename "$extra")" ;;
+	esac
+done
 
 total_pass=0
 total_fail=0
@@ -60,10 +69,16 @@ summary_line() {
 	fi
 }
 
+# The arguments a program takes from the environment; fails (and names
+# the variable) when the one it needs is not set.
 default_args() {
 	case "$1" in
-	check-exports.sh) [ -n "$LKL_LIBDIR" ] && echo "$LKL_LIBDIR" ;;
-	check-headers.sh) [ -n "$LKL_INCDIR" ] && echo "$LKL_INCDIR" ;;
+	check-exports.sh)
+		[ -n "$LKL_LIBDIR" ] || { echo "LKL_LIBDIR"; return 1; }
+		echo "$LKL_LIBDIR" ;;
+	check-headers.sh)
+		[ -n "$LKL_INCDIR" ] || { echo "LKL_INCDIR"; return 1; }
+		echo "$LKL_INCDIR ${LKL_CC:-}" ;;
 	esac
 }
 
@@ -78,8 +93,10 @@ for name in $PROGRAMS; do
 	var="LKL_TEST_ARGS_$(echo "$name" | tr -- '-.' '__')"
 	if [ -n "${!var+set}" ]; then
 		args=${!var}
-	else
-		args=$(default_args "$name")
+	elif ! args=$(default_args "$name"); then
+		echo "skip - $name: $args is not set"
+		total_skip=$((total_skip + 1))
+		continue
 	fi
 
 	case "$name" in
