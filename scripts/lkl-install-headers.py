@@ -1363,10 +1363,10 @@ CONVENIENCE = [
     ('poll', 'struct lkl_pollfd *fds, unsigned int nfds, int timeout_ms',
      'struct __lkl__kernel_timespec ts;\n\n'
      '\tif (timeout_ms < 0)\n'
-     '\t\treturn lkl_sys_ppoll(fds, nfds, (void *)0, (void *)0, 0);\n'
+     '\t\treturn lkl_sys_ppoll(fds, nfds, 0, 0, 0);\n'
      '\tts.tv_sec = timeout_ms / 1000;\n'
      '\tts.tv_nsec = (timeout_ms % 1000) * 1000000L;\n'
-     '\treturn lkl_sys_ppoll(fds, nfds, &ts, (void *)0, 0);'),
+     '\treturn lkl_sys_ppoll(fds, nfds, &ts, 0, 0);'),
     ('epoll_create', 'int size',
      '/* The size is only checked, as by the kernel\'s epoll_create. */\n'
      '\tif (size <= 0)\n'
@@ -1375,7 +1375,7 @@ CONVENIENCE = [
     ('epoll_wait', 'int epfd, struct lkl_epoll_event *events, '
      'int maxevents, int timeout',
      'return lkl_sys_epoll_pwait(epfd, events, maxevents, timeout,\n'
-     '\t\t\t\t  (void *)0, 0);'),
+     '\t\t\t\t  0, 0);'),
 ]
 
 # Headers the convenience wrappers need for their constants and types.
