@@ -24,24 +24,6 @@
 #include <lkl/linux/sockios.h>
 #include <lkl/linux/utsname.h>
 
-/*
- * Socket constants of include/linux/socket.h and net.h: not uapi, so the
- * generated headers may lack them.  Their values are the same on every
- * architecture of the generic table.
- */
-#ifndef LKL_AF_INET
-#define LKL_AF_INET	2
-#endif
-#ifndef LKL_SOCK_STREAM
-#define LKL_SOCK_STREAM	1
-#endif
-#ifndef LKL_SOCK_DGRAM
-#define LKL_SOCK_DGRAM	2
-#endif
-#ifndef LKL_MSG_NOSIGNAL
-#define LKL_MSG_NOSIGNAL 0x4000
-#endif
-
 #define MiB (1024 * 1024)
 #define XFER_SIZE (16 * MiB)
 

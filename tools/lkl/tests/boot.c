@@ -31,34 +31,9 @@
 #include <lkl/linux/time.h>
 #include <lkl/linux/utsname.h>
 
-/*
- * Socket constants of include/linux/socket.h and net.h: not uapi, so the
- * generated headers may lack them.  Their values are the same on every
- * architecture of the generic table.
- */
-#ifndef LKL_AF_INET
-#define LKL_AF_INET	2
-#endif
-#ifndef LKL_AF_INET6
-#define LKL_AF_INET6	10
-#endif
-#ifndef LKL_SOCK_STREAM
-#define LKL_SOCK_STREAM	1
-#endif
-#ifndef LKL_SOCK_DGRAM
-#define LKL_SOCK_DGRAM	2
-#endif
-#ifndef LKL_MSG_NOSIGNAL
-#define LKL_MSG_NOSIGNAL 0x4000
-#endif
-#ifndef LKL_SHUT_RDWR
-#define LKL_SHUT_RDWR	2
-#endif
-
 #include "test.h"
 
 #define MiB (1024 * 1024)
-#define IPPROTO_MPTCP_NR 262	/* not in every libc/uapi copy as a macro */
 
 /* ---- host-side helpers ---- */
 
@@ -896,13 +871,13 @@ static void test_stream(const char *name, int family, int proto, size_t len)
 		return;
 	snprintf(what, sizeof(what), "%s: bound to a port", name);
 	check(port_of(&s.addr) != 0, what, "port 0");
-	if (proto == IPPROTO_MPTCP_NR) {
+	if (proto == LKL_IPPROTO_MPTCP) {
 		int v = 0, vl = sizeof(v);
 		long r = lkl_sys_getsockopt(s.lfd, LKL_SOL_SOCKET,
 					    LKL_SO_PROTOCOL, (void *)&v, &vl);
 
 		snprintf(what, sizeof(what), "%s: SO_PROTOCOL is MPTCP", name);
-		check(r == 0 && v == IPPROTO_MPTCP_NR, what,
+		check(r == 0 && v == LKL_IPPROTO_MPTCP, what,
 		      "r=%ld protocol=%d", r, v);
 	}
 
@@ -1106,7 +1081,7 @@ int main(void)
 	test_stream("tcp ipv4 16 MiB", LKL_AF_INET, 0, 16 * MiB);
 	test_stream("tcp ipv6 16 MiB", LKL_AF_INET6, 0, 16 * MiB);
 	test_udp();
-	test_stream("mptcp 1 MiB", LKL_AF_INET, IPPROTO_MPTCP_NR, 1 * MiB);
+	test_stream("mptcp 1 MiB", LKL_AF_INET, LKL_IPPROTO_MPTCP, 1 * MiB);
 	test_blocked_accept();
 	test_concurrency();
 	test_idle();
