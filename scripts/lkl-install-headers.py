@@ -5,22 +5,53 @@
 Usage: lkl-install-headers.py RAW_UAPI_INCLUDE_DIR KERNEL_SRC_DIR
                               OUT_INCLUDE_DIR [--cc CC] [--verify]
 
-RAW_UAPI_INCLUDE_DIR is the output of `make ARCH=lkl headers_install`
-(its usr/include).  Every header of it is written to OUT/lkl/<same path>
-with
+RAW_UAPI_INCLUDE_DIR is the usr/include of `make ARCH=lkl headers_install`.
+Every header of it is written to OUT/lkl/<same path>, and three files
+are generated beside them; OUT/lkl is replaced as a whole at the end, so
+a failed run leaves the previous set in place.
 
-  * includes of headers of the raw set rewritten to <lkl/...>;
-  * every identifier the set defines (macros, typedefs, struct/union/enum
-    tags, enum constants, static inline functions) prefixed, so that the
-    result can be included together with libc's headers (see prefix());
-  * struct members left alone, except the few that libcs define as macros
-    (LIBC_MEMBER_MACROS).
+Includes.  #include <X> and "X" of a header of the raw set become
+<lkl/X>; includes of libc headers stay.
 
-It then generates OUT/lkl/syscalls.h with one lkl_sys_<name>() wrapper
-per entry of the generic system call table.
+Prefixing.  Every name the set defines -- object- and function-like
+macros, typedefs, struct/union/enum tags, enum constants, static inline
+functions -- is renamed wherever it occurs as a token (never in comments
+or string literals), by prefix():
+    __u32 -> __lkl__u32     _IOW -> _LKL_IOW     _sigset -> _lkl_sigset
+    AF_INET -> LKL_AF_INET  sockaddr_in -> lkl_sockaddr_in
+Names that already start with lkl_/LKL_ (host_ops.h) are left alone, and
+so are names never defined in the set (__KERNEL__, libc's struct
+sockaddr used by linux/if.h): they keep their meaning.  NEVER_PREFIX
+lists the names that are not ours even where a header defines them.
 
---verify checks, for every header, that each object-like macro expands
-to the same tokens before and after prefixing (modulo the renaming).
+Struct members are not renamed: a member spelled like a defined tag,
+typedef, enum constant or function-like macro keeps its name
+(mark_members()).  Two kinds are renamed: members spelled like an
+object-like macro of the set (the preprocessor would expand them anyway;
+linux/phonet.h's pn_submsg_id aliases), and LIBC_MEMBER_MACROS, members
+that libc #defines (st_atime, sa_handler), which would break when libc's
+header comes first: they are s.lkl_st_atime, act.lkl_sa_handler.
+
+Pasted names.  A name fragment pasted with a macro argument
+(PERF_MEM_##a) is prefixed, as the result is a name of the set; an
+argument that a macro pastes on the right (NILFS_CPINFO_FNS(MINOR, ..))
+is kept as written, one it pastes on the left (TLS_VERSION_NUMBER(
+TLS_1_2) -> TLS_1_2##_VERSION_MAJOR) is prefixed.
+
+libc.  A header that tests __GLIBC__ to leave definitions to glibc
+(libc-compat.h, linux/stat.h) gets them unconditionally: prefixed, they
+cannot clash.  A header that relies on libc for a name the set defines
+(struct timeval from <sys/time.h>, _IOW from <sys/ioctl.h>) gets the
+header of the set that defines it included (LIBC_SHADOWED).
+
+Generated files:
+  lkl/syscalls.h  static inline lkl_sys_<name>() for every entry of the
+                  generic system call table, calling lkl_syscall();
+  lkl/socket.h    the socket ABI the kernel keeps out of uapi (LKL_AF_*,
+                  LKL_SOCK_*, LKL_MSG_*, struct lkl_sockaddr, ...).
+
+--verify checks that every object-like macro of every header expands to
+the same tokens before and after prefixing, modulo the renaming.
 """
 
 import argparse
@@ -226,6 +257,7 @@ class Header:
         self.enum_consts = set()
         self.functions = set()
         self.members = set()
+        self.obj_macros = set()
 
 
 def parse_directives(hdr):
@@ -246,6 +278,8 @@ def parse_directives(hdr):
                     if t[0] == 'ident':
                         params.append(t[1])
         hdr.macros[mname] = params
+        if params is None:
+            hdr.obj_macros.add(mname)
 
 
 def match_group(toks, i):
@@ -616,7 +650,47 @@ def paste_params(headers):
     return {m: (r, l - r) for m, (r, l) in info.items()}
 
 
-def rewrite(hdr, raw, rename, pastes):
+def mark_members(toks, st, rename, always, forced):
+    """Keep struct members and member accesses as they are.
+
+    Members have a name space of their own: a member called like an enum
+    constant (ss in linux/usb/ch11.h, of sound/hdspm.h), a tag (stat) or
+    a function-like macro (bytes, of linux/netfilter/xt_sctp.h) is not
+    that name, and keeps its spelling.  Names in `always' (object-like
+    macros, LIBC_MEMBER_MACROS) would be expanded by the preprocessor
+    anywhere, so they are renamed there too.
+    """
+    braces = []
+    for k, ti in enumerate(st):
+        t = toks[ti][1]
+        prev = toks[st[k - 1]][1] if k > 0 else ''
+        if t == '{':
+            pp = toks[st[k - 2]][1] if k > 1 else ''
+            braces.append(prev in ('struct', 'union') or
+                          (pp in ('struct', 'union') and
+                           IDENT_RE.match(prev) is not None))
+            continue
+        if t == '}':
+            if braces:
+                braces.pop()
+            continue
+        if toks[ti][0] != 'ident' or t not in rename or t in always:
+            continue
+        nxt = toks[st[k + 1]][1] if k + 1 < len(st) else ''
+        if prev in ('.', '->'):
+            forced[ti] = t
+        elif braces and braces[-1] and \
+                nxt in (';', ',', '[', ':', ')') and \
+                (prev in ('*', '}', ',') or
+                 # "} __attribute__((packed)) name;"
+                 (prev == ')' and nxt in (';', ',', '[')) or
+                 (IDENT_RE.match(prev) and
+                  prev not in ('struct', 'union', 'enum'))):
+            # A declarator in a struct or union body.
+            forced[ti] = t
+
+
+def rewrite(hdr, raw, rename, pastes, always):
     lines = list(logical_lines(hdr.tokens))
     kinds = [split_directive(line)[0] for line in lines]
     # Decisions for single tokens: index in hdr.tokens -> new text.
@@ -644,6 +718,8 @@ def rewrite(hdr, raw, rename, pastes):
             streams.append((body, params))
         base += len(line)
     toks = hdr.tokens
+    for st, params in streams:
+        mark_members(toks, st, rename, always, forced)
     for st, params in streams:
         for k, ti in enumerate(st):
             info = pastes.get(toks[ti][1])
@@ -805,8 +881,11 @@ def install(raw, out, headers, others, rename):
     dest = os.path.join(out, 'lkl')
     pastes = paste_params(headers)
     by_rel = {h.rel: h for h in headers}
+    always = set(LIBC_MEMBER_MACROS)
     for h in headers:
-        text = fixup(h.rel, rewrite(h, raw, rename, pastes))
+        always |= h.obj_macros
+    for h in headers:
+        text = fixup(h.rel, rewrite(h, raw, rename, pastes, always))
         incs = missing_includes(h, by_rel)
         h.added = incs
         if incs:
@@ -1520,10 +1599,12 @@ def wrap_head(head, width=80):
     res = []
     for i, p in enumerate(parts):
         piece = p + (', ' if i < len(parts) - 1 else ')')
-        if len(line) + len(piece.rstrip()) > width and line.strip() and \
+        if len(line.expandtabs()) + len(piece.rstrip()) > width and \
+           line.strip() and \
            line != head[:lp]:
             res.append(line.rstrip())
-            line = ' ' * lp + piece
+            # Align under the '(' with tabs, then spaces.
+            line = '\t' * (lp // 8) + ' ' * (lp % 8) + piece
         else:
             line += piece
     res.append(line.rstrip())
@@ -1607,11 +1688,15 @@ def main():
     ap.add_argument('--cc', default='cc', help='target C compiler')
     ap.add_argument('--verify', action='store_true',
                     help='check macro expansions against the raw headers')
-    ap.add_argument('-v', '--verbose', action='store_true')
     a = ap.parse_args()
     try:
         if not os.path.isdir(a.raw):
             die('%s: not a directory' % a.raw)
+        for f in ('include/uapi/asm-generic/unistd.h',
+                  'include/linux/syscalls.h', 'include/linux/socket.h',
+                  'include/linux/net.h'):
+            if not os.path.isfile(os.path.join(a.ksrc, f)):
+                die('%s: no %s: not a kernel tree' % (a.ksrc, f))
         headers, others = collect(a.raw)
         defined, rename = build_rename(headers)
         dest = os.path.join(a.out, 'lkl')
