@@ -6,7 +6,7 @@ Usage: lkl-install-headers.py RAW_UAPI_INCLUDE_DIR KERNEL_SRC_DIR
                               OUT_INCLUDE_DIR [--cc CC] [--verify]
 
 RAW_UAPI_INCLUDE_DIR is the usr/include of `make ARCH=lkl headers_install`.
-Every header of it is written to OUT/lkl/<same path>, and three files
+Every header of it is written to OUT/lkl/<same path>, and two files
 are generated beside them; OUT/lkl is replaced as a whole at the end, so
 a failed run leaves the previous set in place.
 
@@ -1239,6 +1239,15 @@ PARAM_NAMES = {
     'sys_clone': ['flags', 'newsp', 'parent_tidptr', 'child_tidptr', 'tls'],
 }
 
+# Pointer parameters the kernel only reads but declares without const:
+# const lets callers pass string literals (and compile as C++).
+CONST_PARAMS = {
+    'sys_mount': {'dev_name', 'dir_name', 'type', 'data'},
+    'sys_umount': {'name'},
+    'sys_sethostname': {'name'},
+    'sys_setdomainname': {'name'},
+}
+
 # Kernel-internal type names and their uapi spellings (before prefixing).
 KERNEL_TYPES = {
     'size_t': '__kernel_size_t',
@@ -1489,7 +1498,12 @@ def gen_syscalls(raw, ksrc, cc, headers, defined, rename, out):
             continue
         params = []
         for i, p in enumerate(protos[fn]):
-            params.append(mapper.param(p, i, fn))
+            ctype, pname = mapper.param(p, i, fn)
+            if pname in CONST_PARAMS.get(fn, ()):
+                if not ctype.endswith('*') or ctype.startswith('const '):
+                    die('%s: %s is not a pointer to constify' % (fn, pname))
+                ctype = 'const ' + ctype
+            params.append((ctype, pname))
         if len(params) > 6:
             die('%s: more than six parameters' % fn)
         seen = set()
