@@ -112,7 +112,8 @@ kernel: $(KOBJ)/.config
 $(OUT)/lkl.o: kernel arch/lkl/exports
 	$(Q)if [ ! -e $@ ] || [ $(KOBJ)/vmlinux -nt $@ ] || [ arch/lkl/exports -nt $@ ]; then \
 		echo "  OBJCOPY $@"; \
-		$(OBJCOPY) --keep-global-symbols=arch/lkl/exports $(KOBJ)/vmlinux $@; \
+		$(OBJCOPY) --keep-global-symbols=arch/lkl/exports \
+			--add-section .note.GNU-stack=/dev/null $(KOBJ)/vmlinux $@; \
 	fi
 
 # ---- Headers ---------------------------------------------------------------

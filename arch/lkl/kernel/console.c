@@ -17,10 +17,11 @@ static struct console lkl_console = {
 	.index	= -1,
 };
 
-/* As early as consoles may register, so the banner is printed too. */
-static int __init lkl_console_init(void)
+/*
+ * Registered from setup_arch(), before memory is set up, so that even a
+ * panic there is printed; the log buffer replays the banner.
+ */
+void __init lkl_console_init(void)
 {
 	register_console(&lkl_console);
-	return 0;
 }
-console_initcall(lkl_console_init);

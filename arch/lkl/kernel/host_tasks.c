@@ -143,24 +143,27 @@ static struct task_struct *host_task_create(void)
 	return task;
 }
 
-static void syscall_in_jb(void *arg)
-{
-	long *args = arg;
+/*
+ * Where an application thread's call into the kernel goes back to if the
+ * kernel halts while the thread sleeps in it.  Host TLS, not kernel
+ * memory: the kernel's memory is given back to the host at halt.
+ */
+static __thread struct lkl_jmp_buf *halt_jb
+	__attribute__((tls_model("initial-exec")));
 
-	args[0] = lkl_run_syscall(args[0], (long *)args[1]);
-}
+struct host_call {
+	long no;
+	long *params;
+	long ret;
+};
 
-long lkl_syscall(long no, long *params)
+/* Runs inside halt_jb: everything from taking the CPU to giving it up. */
+static void host_call_run(void *arg)
 {
-	struct task_struct *task;
-	struct lkl_jmp_buf jb;
-	long args[2] = { no, (long)params };
+	struct host_call *call = arg;
+	struct task_struct *task = lkl_ops->tls_get(task_key);
 	int err;
 
-	if (!lkl_is_running())
-		return -ENODEV;
-
-	task = lkl_ops->tls_get(task_key);
 	if (!task) {
 		lkl_ops->mutex_lock(create_lock);
 		err = lkl_cpu_get();
@@ -169,36 +172,49 @@ long lkl_syscall(long no, long *params)
 			err = IS_ERR(task) ? PTR_ERR(task) : 0;
 		}
 		lkl_ops->mutex_unlock(create_lock);
-		if (err)
-			return err;
 	} else {
 		err = lkl_cpu_get();
 		if (!err)
 			err = host_task_enter(task);
-		if (err)
-			return err;
+	}
+	if (err) {
+		call->ret = err;
+		return;
 	}
 
-	/* If the kernel halts while the call sleeps, it returns here. */
-	args[0] = -ENODEV;
-	current_thread_info()->syscall_jb = &jb;
-	lkl_ops->jmp_buf_set(&jb, syscall_in_jb, args);
-	if (READ_ONCE(lkl_halting))
-		return args[0];
-	current_thread_info()->syscall_jb = NULL;
-
+	call->ret = lkl_run_syscall(call->no, call->params);
 	host_task_exit_to_user();
 	lkl_cpu_put();
-	return args[0];
 }
 
-/* A host task's thread woken by halt: leave the system call. */
-void lkl_halted_wakeup(struct task_struct *self)
+static long host_call(void (*fn)(void *), struct host_call *call)
 {
-	struct thread_info *ti = task_thread_info(self);
+	struct lkl_jmp_buf jb;
 
-	if (test_ti_thread_flag(ti, TIF_HOST_TASK) && ti->syscall_jb)
-		lkl_ops->jmp_buf_longjmp(ti->syscall_jb, 1);
+	if (!lkl_is_running())
+		return -ENODEV;
+	halt_jb = &jb;
+	lkl_ops->jmp_buf_set(&jb, fn, call);
+	halt_jb = NULL;
+	return call->ret;
+}
+
+long lkl_syscall(long no, long *params)
+{
+	struct host_call call = { .no = no, .params = params, .ret = -ENODEV };
+
+	return host_call(host_call_run, &call);
+}
+
+/*
+ * A thread woken because the kernel halts: an application thread leaves
+ * the kernel through halt_jb (its call returns -ENODEV), a kernel thread
+ * ends.  Nothing in the kernel's memory may be touched any more.
+ */
+void lkl_halted_wakeup(void)
+{
+	if (halt_jb)
+		lkl_ops->jmp_buf_longjmp(halt_jb, 1);
 	lkl_ops->thread_exit();
 	unreachable();
 }
@@ -208,19 +224,25 @@ static void host_task_exit(void *unused)
 	do_exit(0);
 }
 
-/* The TLS destructor: the application thread exits, so does its task. */
-static void host_task_release(void *data)
+static void host_task_release_run(void *arg)
 {
-	struct task_struct *task = data;
+	struct host_call *call = arg;
+	struct task_struct *task = (struct task_struct *)call->params;
 	struct lkl_jmp_buf jb;
 
-	if (!lkl_is_running() || lkl_cpu_get() < 0)
-		return;
-	if (host_task_enter(task) < 0)
+	if (lkl_cpu_get() < 0 || host_task_enter(task) < 0)
 		return;
 	/* The switch away from the dead task jumps back here. */
 	current_thread_info()->park_jb = &jb;
 	lkl_ops->jmp_buf_set(&jb, host_task_exit, NULL);
+}
+
+/* The TLS destructor: the application thread exits, so does its task. */
+static void host_task_release(void *data)
+{
+	struct host_call call = { .params = data };
+
+	host_call(host_task_release_run, &call);
 }
 
 /*

@@ -8,8 +8,7 @@
  * next enables interrupts or gives the CPU up (cpu.c).
  *
  * The pending and reserved masks are touched by host threads that do not
- * own the CPU, so they use the compiler's host atomics: the kernel's own
- * atomics on this uniprocessor arch only mask the virtual interrupt flag.
+ * own the CPU, and some of them before boot: plain host atomics here.
  */
 #include <linux/interrupt.h>
 #include <linux/irq.h>
@@ -91,6 +90,8 @@ int lkl_trigger_irq(int irq)
 {
 	if (irq <= 0 || irq >= NR_IRQS)
 		return -EINVAL;
+	if (!lkl_ops || lkl_cpu_is_shutdown())
+		return -ENODEV;
 
 	__atomic_fetch_or(irq_word(&lkl_irq_pending_word[1], irq),
 			  irq_bit(irq), __ATOMIC_RELEASE);

@@ -15,6 +15,8 @@
 #include <linux/reboot.h>
 #include <linux/syscalls.h>
 #include <linux/string.h>
+#include <linux/panic_notifier.h>
+#include <linux/notifier.h>
 #include <asm/setup.h>
 #include <asm/lkl.h>
 
@@ -42,14 +44,30 @@ int lkl_is_running(void)
 	return READ_ONCE(state) == LKL_RUNNING;
 }
 
+/* A kernel panic ends the process through the host, with a message. */
+static int lkl_panic_notify(struct notifier_block *nb, unsigned long event,
+			    void *msg)
+{
+	lkl_host_printf("lkl: kernel panic: %s\n", (const char *)msg);
+	lkl_ops->panic();
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block lkl_panic_nb = {
+	.notifier_call = lkl_panic_notify,
+};
+
 void __init setup_arch(char **cmdline_p)
 {
 	*cmdline_p = boot_command_line;
+	lkl_console_init();
+	atomic_notifier_chain_register(&panic_notifier_list, &lkl_panic_nb);
 	parse_early_param();
 	lkl_bootmem_init();
 }
 
-static void boot_thread(void *arg)
+/* Init sections are never freed (free_initmem()): the references are safe. */
+static void __ref boot_thread(void *arg)
 {
 	task_thread_info(&init_task)->tid = lkl_ops->thread_self();
 	lkl_current = &init_task;
@@ -80,7 +98,7 @@ static int check_ops(const struct lkl_host_operations *ops)
 	return 0;
 }
 
-int lkl_start_kernel(const struct lkl_host_operations *ops,
+int __ref lkl_start_kernel(const struct lkl_host_operations *ops,
 		     const char *cmdline)
 {
 	struct thread_info *ti = task_thread_info(&init_task);
@@ -150,7 +168,7 @@ long lkl_sys_halt(void)
 static void __noreturn lkl_power_off(void)
 {
 	lkl_threads_stop();
-	lkl_halted_wakeup(current);
+	lkl_halted_wakeup();
 }
 
 void machine_power_off(void)

@@ -80,7 +80,7 @@ struct task_struct *__switch_to(struct task_struct *prev,
 	lkl_ops->sem_up(next_ti->sched_sem);
 	lkl_ops->sem_down(prev_ti->sched_sem);
 	if (!lkl_switched_in(prev))
-		lkl_halted_wakeup(prev);
+		lkl_halted_wakeup();
 	return last_prev;
 }
 
@@ -92,7 +92,7 @@ static void thread_bootstrap(void *arg)
 
 	lkl_ops->sem_down(ti->sched_sem);
 	if (!lkl_switched_in(task))
-		lkl_ops->thread_exit();
+		lkl_halted_wakeup();
 	schedule_tail(last_prev);
 
 	task->thread.fn(task->thread.fn_arg);

@@ -10,6 +10,9 @@
 #include <asm/page.h>
 #include <asm/cache.h>
 
+/* The low word of jiffies_64 (LKL hosts are little-endian). */
+jiffies = jiffies_64;
+
 SECTIONS
 {
 	__init_begin = .;
@@ -26,7 +29,6 @@ SECTIONS
 		TEXT_TEXT
 		SCHED_TEXT
 		LOCK_TEXT
-		CPUIDLE_TEXT
 	}
 	_etext = .;
 

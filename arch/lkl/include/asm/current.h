@@ -10,7 +10,8 @@ struct task_struct;
  * A thread that runs interrupts for the CPU runs them as the CPU's
  * current task, as hardware would; see kernel/cpu.c.
  */
-extern __thread struct task_struct *lkl_current;
+extern __thread struct task_struct *lkl_current
+	__attribute__((tls_model("initial-exec")));
 
 static __always_inline struct task_struct *get_current(void)
 {

@@ -26,7 +26,6 @@ void lkl_cpu_set_curr(struct task_struct *next);
 void lkl_cpu_hand_over(lkl_thread_t tid);
 
 /* Task switching (kernel/threads.c). */
-extern __thread struct task_struct *lkl_current;
 /* Set once halt has begun: kernel threads woken then exit. */
 extern bool lkl_halting;
 bool lkl_switched_in(struct task_struct *self);
@@ -38,7 +37,7 @@ int lkl_host_tasks_init(void);
 void lkl_host_tasks_free(void);
 bool lkl_is_host_task_fn(int (*fn)(void *));
 void lkl_host_task_park(void);
-void lkl_halted_wakeup(struct task_struct *self) __noreturn;
+void lkl_halted_wakeup(void) __noreturn;
 void lkl_enter_user_mode(void) __noreturn;
 
 /* Life cycle (kernel/setup.c); the first two are public API. */
@@ -62,6 +61,9 @@ void lkl_time_free(void);
 /* System calls (kernel/syscalls.c, kernel/host_tasks.c). */
 long lkl_run_syscall(long no, long *params);
 long lkl_syscall(long no, long *params);
+
+/* The kernel log (kernel/console.c). */
+void lkl_console_init(void);
 
 /* Memory (mm/bootmem.c). */
 void lkl_bootmem_init(void);

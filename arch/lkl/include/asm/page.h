@@ -11,7 +11,7 @@
 /*
  * No MMU: a kernel "physical" address is the host virtual address.  The
  * memory the page allocator manages is one region taken from the host at
- * boot (kernel/mm.c), so the first page frame number is known only then.
+ * boot (mm/bootmem.c), so the first page frame number is known only then.
  */
 #define PAGE_OFFSET		(0UL)
 

@@ -17,9 +17,20 @@ struct thread_struct {
 
 #define INIT_THREAD { }
 
+/*
+ * Busy-wait loops (on jiffies, say) must see interrupts as on hardware:
+ * deliver the pending ones if interrupts are enabled (kernel/irq.c).
+ */
+extern unsigned long lkl_irq_flags;
+extern unsigned long lkl_irq_pending_word[];
+void lkl_irq_enable_pending(void);
+
 static inline void cpu_relax(void)
 {
 	barrier();
+	if (lkl_irq_flags && __atomic_load_n(&lkl_irq_pending_word[0],
+					     __ATOMIC_RELAXED))
+		lkl_irq_enable_pending();
 }
 
 /* No MMU: "user" pointers are the application's, anywhere. */
@@ -35,8 +46,6 @@ static inline unsigned long __get_wchan(struct task_struct *p)
 {
 	return 0;
 }
-
-static inline void release_thread(struct task_struct *dead_task) { }
 
 #define task_pt_regs(tsk)	((struct pt_regs *)NULL)
 

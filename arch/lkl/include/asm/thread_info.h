@@ -51,6 +51,7 @@ struct thread_info {
 #define TIF_POLLING_NRFLAG	6
 /* The task belongs to an application thread, not a kernel thread. */
 #define TIF_HOST_TASK		7
+#define TIF_SYSCALL_TRACE	8
 
 #define _TIF_SIGPENDING		(1 << TIF_SIGPENDING)
 #define _TIF_NEED_RESCHED	(1 << TIF_NEED_RESCHED)
@@ -59,5 +60,6 @@ struct thread_info {
 #define _TIF_MEMDIE		(1 << TIF_MEMDIE)
 #define _TIF_POLLING_NRFLAG	(1 << TIF_POLLING_NRFLAG)
 #define _TIF_HOST_TASK		(1 << TIF_HOST_TASK)
+#define _TIF_SYSCALL_TRACE	(1 << TIF_SYSCALL_TRACE)
 
 #endif /* _ASM_LKL_THREAD_INFO_H */
