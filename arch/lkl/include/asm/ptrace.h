@@ -6,7 +6,7 @@
 
 /* No user mode to trap from: registers exist only for generic code. */
 struct pt_regs {
-	unsigned long regs[1];
+	unsigned long unused;
 };
 
 #define user_mode(regs)			0
