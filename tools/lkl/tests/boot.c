@@ -1053,6 +1053,27 @@ static void test_halt(int host_threads0)
 	      "%d threads, %d before boot", n, host_threads0);
 }
 
+/* Before boot: a table of another ABI version is refused, with a message. */
+static void test_before_boot(void)
+{
+	struct lkl_host_operations bad = lkl_host_ops;
+	long params[6] = { 0 };
+	int r;
+
+	test_section("before boot", 10);
+	bad.version = LKL_HOST_OPS_VERSION + 1;
+	r = lkl_start_kernel(&bad, "mem=64M");
+	check(r == -LKL_EINVAL, "host ops of an unknown version refused",
+	      "got %d", r);
+	r = lkl_start_kernel(NULL, "mem=64M");
+	check(r == -LKL_EINVAL, "NULL host ops refused", "got %d", r);
+	check(!lkl_is_running(), "not running before boot", "running");
+	r = lkl_syscall(__lkl__NR_getpid, params);
+	check(r == -LKL_ENODEV, "syscall before boot is -ENODEV", "got %d", r);
+	r = lkl_trigger_irq(5);
+	check(r < 0, "irq before boot is an error", "got %d", r);
+}
+
 int main(void)
 {
 	int host_threads0 = host_thread_count();
@@ -1060,8 +1081,9 @@ int main(void)
 	long r;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	test_section("boot", 30);
 	lkl_host_log_fd = -1;
+	test_before_boot();
+	test_section("boot", 30);
 	t0 = host_ms();
 	r = lkl_start_kernel(&lkl_host_ops, "mem=64M loglevel=4");
 	if (!check(r == 0, "lkl_start_kernel", "%s", lkl_strerror(r)))
