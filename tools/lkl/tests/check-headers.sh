@@ -28,7 +28,6 @@ extra_inc="$here/../include"
 # Headers that upstream does not make self-contained: they need what the
 # program includes first.  Checked only after the libc headers.
 declare -A not_alone=(
-	[linux/bpf_perf_event.h]="needs struct pt_regs, which no uapi header of LKL defines"
 	[linux/coda.h]="takes int64_t from libc's <stdint.h>"
 	[linux/omapfb.h]="takes size_t from libc"
 	[linux/patchkey.h]="is only to be included by linux/soundcard.h (#error)"
@@ -48,7 +47,6 @@ declare -A obsolete=(
 # Headers that cannot be used at all as the libc set is: skipped.
 declare -A never=(
 	[linux/patchkey.h]="is only to be included by linux/soundcard.h (#error)"
-	[linux/bpf_perf_event.h]="needs struct pt_regs, which no uapi header of LKL defines"
 	[xen/evtchn.h]="needs domid_t of Xen's own headers"
 	[xen/gntdev.h]="needs grant_ref_t of Xen's own headers"
 	[xen/privcmd.h]="includes <xen/interface/xen.h>, not a uapi header"
