@@ -109,8 +109,9 @@ int __ref lkl_start_kernel(const struct lkl_host_operations *ops,
 		return err;
 	if (state != LKL_OFF)
 		return -EBUSY;
-	if (strscpy(boot_command_line, cmdline ? cmdline : "",
-		    COMMAND_LINE_SIZE) < 0)
+	if (snprintf(boot_command_line, COMMAND_LINE_SIZE, "%s%s%s",
+		     cmdline ? cmdline : "", ops->boot_args ? " " : "",
+		     ops->boot_args ? ops->boot_args : "") >= COMMAND_LINE_SIZE)
 		return -E2BIG;
 
 	lkl_ops = ops;

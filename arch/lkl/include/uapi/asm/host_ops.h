@@ -31,21 +31,34 @@ struct lkl_timer;
 /* An opaque host thread handle; 0 is never a valid thread. */
 typedef unsigned long lkl_thread_t;
 
-/* Large enough for any libc's jmp_buf (sigjmp_buf on glibc is 200 bytes). */
+/*
+ * Large enough for any libc's jmp_buf (sigjmp_buf on glibc is 200 bytes),
+ * and aligned for those that need 16 bytes (glibc on ppc64).
+ */
 struct lkl_jmp_buf {
 	unsigned long buf[128];
-};
+} __attribute__((aligned(16)));
 
 struct lkl_host_operations {
 	/* Must be LKL_HOST_OPS_VERSION. */
 	unsigned int version;
+
+	/*
+	 * Kernel command-line words the host's devices need, appended to the
+	 * command line at boot (e.g. "virtio_mmio.device=..."); may be NULL.
+	 */
+	const char *boot_args;
 
 	/* Console: write len bytes of kernel log; never blocks for long. */
 	void (*print)(const char *str, int len);
 	/* The kernel cannot go on: stop the process. Does not return. */
 	void (*panic)(void);
 
-	/* Counting semaphores; down blocks while the count is zero. */
+	/*
+	 * Counting semaphores; down blocks while the count is zero (and goes
+	 * on waiting if a signal interrupts it).  sem_alloc with a negative
+	 * count returns NULL.
+	 */
 	struct lkl_sem *(*sem_alloc)(int count);
 	void (*sem_free)(struct lkl_sem *sem);
 	void (*sem_up)(struct lkl_sem *sem);
@@ -73,7 +86,7 @@ struct lkl_host_operations {
 	/*
 	 * Thread-local keys.  The destructor runs on a thread that exits
 	 * with a non-NULL value stored under the key.  tls_alloc returns
-	 * NULL on failure; tls_set returns 0 on success.
+	 * NULL on failure; tls_set returns 0 on success, nonzero on failure.
 	 */
 	struct lkl_tls_key *(*tls_alloc)(void (*destructor)(void *));
 	void (*tls_free)(struct lkl_tls_key *key);
@@ -81,8 +94,9 @@ struct lkl_host_operations {
 	void *(*tls_get)(struct lkl_tls_key *key);
 
 	/*
-	 * Memory: mem_alloc returns size bytes aligned to 4096 (the kernel's
-	 * boot memory, large buffers), or NULL.  mem_free takes the same size.
+	 * Memory: mem_alloc returns size bytes aligned to 4096, or NULL (also
+	 * for size 0); the kernel takes its memory region with it at boot.
+	 * mem_free takes the same size.
 	 */
 	void *(*mem_alloc)(unsigned long size);
 	void (*mem_free)(void *addr, unsigned long size);
@@ -95,7 +109,9 @@ struct lkl_host_operations {
 	 * once, delta ns from now, replacing any earlier arming.  fn runs on
 	 * a host thread of the host's choice (never a new thread per expiry)
 	 * and must not be assumed to hold the kernel's CPU.  timer_free
-	 * disarms the timer and waits until fn is not running.
+	 * disarms the timer and waits until fn is not running (unless it is
+	 * called from fn itself); arming it meanwhile has no effect.  A delta
+	 * too large to represent means "never".
 	 */
 	struct lkl_timer *(*timer_alloc)(void (*fn)(void *), void *arg);
 	int (*timer_set_oneshot)(struct lkl_timer *timer,

@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+#ifndef _ASM_UAPI_LKL_SETUP_H
+#define _ASM_UAPI_LKL_SETUP_H
+
+/* Room for one virtio_mmio.device= word per host device, and more. */
+#define COMMAND_LINE_SIZE	4096
+
+#endif /* _ASM_UAPI_LKL_SETUP_H */
