@@ -459,6 +459,25 @@ static void test_time(void)
 	check(dt >= 10 && dt < 30, "nanosleep 10 ms accuracy",
 	      "took %.2f ms", dt);
 
+	/* High-resolution timers: sub-tick sleeps are not rounded to 10 ms. */
+	r = lkl_sys_clock_getres(LKL_CLOCK_MONOTONIC, &ts);
+	check(r == 0 && ts.tv_sec == 0 && ts.tv_nsec == 1,
+	      "CLOCK_MONOTONIC resolution is 1 ns (hrtimers)",
+	      "r=%ld res=%lld ns", r, (long long)ts.tv_nsec);
+	for (i = 0, dt = 1e9; i < 5; i++) {
+		double one;
+
+		ts.tv_sec = 0;
+		ts.tv_nsec = 200 * 1000L;
+		t0 = host_ms();
+		lkl_sys_nanosleep(&ts, NULL);
+		one = host_ms() - t0;
+		if (one < dt)
+			dt = one;
+	}
+	check(dt >= 0.2 && dt < 2, "nanosleep 200 us takes 0.2..2 ms (best of 5)",
+	      "took %.3f ms", dt);
+
 	r = lkl_sys_clock_gettime(LKL_CLOCK_MONOTONIC, &prev);
 	CHECK_EQ("clock_gettime MONOTONIC", r, 0);
 	for (i = 0; i < 10000; i++) {
