@@ -13,6 +13,7 @@
 #include <linux/sched.h>
 #include <linux/sched/task.h>
 #include <linux/reboot.h>
+#include <linux/pm.h>
 #include <linux/syscalls.h>
 #include <linux/string.h>
 #include <linux/panic_notifier.h>
@@ -57,11 +58,17 @@ static struct notifier_block lkl_panic_nb = {
 	.notifier_call = lkl_panic_notify,
 };
 
+/* Lets reboot(2) power off (not "halt instead"): machine_power_off() does it. */
+static void lkl_pm_power_off(void)
+{
+}
+
 void __init setup_arch(char **cmdline_p)
 {
 	*cmdline_p = boot_command_line;
 	lkl_console_init();
 	atomic_notifier_chain_register(&panic_notifier_list, &lkl_panic_nb);
+	pm_power_off = lkl_pm_power_off;
 	parse_early_param();
 	lkl_bootmem_init();
 }
@@ -176,6 +183,7 @@ void machine_power_off(void)
 {
 	lkl_power_off();
 }
+
 
 void machine_halt(void)
 {
