@@ -106,7 +106,25 @@ static void host_task_exit_to_user(void)
 		flush_signals(current);
 }
 
-/* Called with the CPU as host0; returns with it as the new task. */
+static void host_task_exit(void *unused)
+{
+	do_exit(0);
+}
+
+/* End current, a host task; returns without the CPU. */
+static void host_task_end(void)
+{
+	struct lkl_jmp_buf jb;
+
+	/* The switch away from the dead task jumps back here. */
+	current_thread_info()->park_jb = &jb;
+	lkl_ops->jmp_buf_set(&jb, host_task_exit, NULL);
+}
+
+/*
+ * Called with the CPU; returns with it as the new task, or an error
+ * without it.
+ */
 static struct task_struct *host_task_create(void)
 {
 	struct task_struct *task;
@@ -137,7 +155,7 @@ static struct task_struct *host_task_create(void)
 	if (err)
 		return ERR_PTR(err);
 	if (lkl_ops->tls_set(task_key, task)) {
-		lkl_cpu_put();
+		host_task_end();
 		return ERR_PTR(-ENOMEM);
 	}
 	return task;
@@ -219,22 +237,14 @@ void lkl_halted_wakeup(void)
 	unreachable();
 }
 
-static void host_task_exit(void *unused)
-{
-	do_exit(0);
-}
-
 static void host_task_release_run(void *arg)
 {
 	struct host_call *call = arg;
 	struct task_struct *task = (struct task_struct *)call->params;
-	struct lkl_jmp_buf jb;
 
 	if (lkl_cpu_get() < 0 || host_task_enter(task) < 0)
 		return;
-	/* The switch away from the dead task jumps back here. */
-	current_thread_info()->park_jb = &jb;
-	lkl_ops->jmp_buf_set(&jb, host_task_exit, NULL);
+	host_task_end();
 }
 
 /* The TLS destructor: the application thread exits, so does its task. */
