@@ -26,6 +26,7 @@ struct lkl_cpu {
 	bool owned;
 	bool shutdown;
 	bool idle_kicked;
+	bool ready;			/* set once, when initialised */
 	unsigned int sleepers;		/* threads waiting in lkl_cpu_get() */
 	struct lkl_sem *sleep_sem;	/* ...sleep here */
 	struct lkl_sem *idle_sem;	/* the idle thread sleeps here */
@@ -43,7 +44,14 @@ int lkl_cpu_init(void)
 	if (!cpu.lock || !cpu.sleep_sem || !cpu.idle_sem)
 		return -ENOMEM;
 	cpu.curr = &init_task;
+	WRITE_ONCE(cpu.ready, true);
 	return 0;
+}
+
+/* Interrupts may be raised from boot until shutdown. */
+bool lkl_cpu_ready(void)
+{
+	return READ_ONCE(cpu.ready) && !READ_ONCE(cpu.shutdown);
 }
 
 struct task_struct *lkl_cpu_curr(void)
@@ -197,9 +205,4 @@ void lkl_cpu_shutdown(void)
 		lkl_ops->sem_up(cpu.sleep_sem);
 	lkl_ops->sem_up(cpu.idle_sem);
 	lkl_ops->mutex_unlock(cpu.lock);
-}
-
-int lkl_cpu_is_shutdown(void)
-{
-	return READ_ONCE(cpu.shutdown);
 }

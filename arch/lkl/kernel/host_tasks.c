@@ -207,13 +207,14 @@ static void host_call_run(void *arg)
 
 static long host_call(void (*fn)(void *), struct host_call *call)
 {
-	struct lkl_jmp_buf jb;
+	struct lkl_jmp_buf jb, *outer = halt_jb;
 
 	if (!lkl_is_running())
 		return -ENODEV;
 	halt_jb = &jb;
 	lkl_ops->jmp_buf_set(&jb, fn, call);
-	halt_jb = NULL;
+	/* A call made from a host callback (refused) must not lose ours. */
+	halt_jb = outer;
 	return call->ret;
 }
 

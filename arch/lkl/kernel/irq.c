@@ -90,7 +90,7 @@ int lkl_trigger_irq(int irq)
 {
 	if (irq <= 0 || irq >= NR_IRQS)
 		return -EINVAL;
-	if (!lkl_ops || lkl_cpu_is_shutdown())
+	if (!lkl_cpu_ready())
 		return -ENODEV;
 
 	__atomic_fetch_or(irq_word(&lkl_irq_pending_word[1], irq),

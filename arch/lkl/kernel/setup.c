@@ -143,7 +143,12 @@ int __ref lkl_start_kernel(const struct lkl_host_operations *ops,
 	return 0;
 
 fail:
-	/* Host objects allocated so far stay: the kernel cannot boot twice. */
+	/*
+	 * Host objects allocated so far stay: the kernel cannot boot twice.
+	 * Interrupts are refused from now on.
+	 */
+	if (lkl_cpu_ready())
+		lkl_cpu_shutdown();
 	state = LKL_HALTED;
 	return err;
 }

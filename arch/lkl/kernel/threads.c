@@ -65,8 +65,13 @@ struct task_struct *__switch_to(struct task_struct *prev,
 	lkl_cpu_set_curr(next);
 	lkl_cpu_hand_over(next_ti->tid);
 
-	if (jb) {
-		/* A detached switch: this thread goes back to where it was. */
+	/*
+	 * A detached switch (a parked or ended host task): this thread goes
+	 * back to where it was.  Sleeps on the way (in do_exit(), say) are
+	 * ordinary switches: the thread is the task's own and can wait.
+	 */
+	if (jb && (READ_ONCE(prev->__state) == TASK_PARKED ||
+		   READ_ONCE(prev->__state) == TASK_DEAD)) {
 		prev_ti->park_jb = NULL;
 		lkl_ops->sem_up(next_ti->sched_sem);
 		lkl_ops->jmp_buf_longjmp(jb, 1);
@@ -111,7 +116,6 @@ int copy_thread(struct task_struct *p, const struct kernel_clone_args *args)
 	/* The thread_info was copied from the parent: start afresh. */
 	clear_ti_thread_flag(ti, TIF_HOST_TASK);
 	ti->park_jb = NULL;
-	ti->syscall_jb = NULL;
 	ti->tid = 0;
 
 	if (!args->fn)

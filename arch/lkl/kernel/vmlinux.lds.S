@@ -10,7 +10,11 @@
 #include <asm/page.h>
 #include <asm/cache.h>
 
-/* The low word of jiffies_64 (LKL hosts are little-endian). */
+/*
+ * jiffies is the low word of jiffies_64: right on 64-bit and little-endian
+ * hosts, which are all LKL builds for (a big-endian 32-bit host would need
+ * jiffies_64 + 4).
+ */
 jiffies = jiffies_64;
 
 SECTIONS

@@ -72,7 +72,8 @@ void lkl_put_irq(int irq, const char *user);
 /**
  * lkl_trigger_irq - raise @irq from any host thread.  Its handler runs
  * now if the kernel's CPU is free, else before the CPU is next released.
- * Returns 0, or -LKL_EINVAL for a bad number.
+ * Returns 0, -LKL_EINVAL for a bad number, or -LKL_ENODEV before boot
+ * and after halt.
  */
 int lkl_trigger_irq(int irq);
 

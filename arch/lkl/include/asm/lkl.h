@@ -17,7 +17,7 @@ int lkl_cpu_get(void);
 int lkl_cpu_try_get(void);
 void lkl_cpu_put(void);
 void lkl_cpu_shutdown(void);
-int lkl_cpu_is_shutdown(void);
+bool lkl_cpu_ready(void);
 
 /* The task the scheduler runs on the CPU, kept up to date by switches. */
 struct task_struct *lkl_cpu_curr(void);

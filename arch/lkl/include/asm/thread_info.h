@@ -20,10 +20,8 @@ struct task_struct;
  *	on the CPU; __switch_to() ups it to hand the CPU over.
  * @tid: the host thread that runs the task now (for host tasks, the
  *	application thread that adopted it).
- * @park_jb: set while a host task is being switched out "detached": the
- *	thread doing the switch jumps back there instead of sleeping.
- * @syscall_jb: where a host task's system call returns to if the kernel
- *	halts while the call sleeps.
+ * @park_jb: set while a host task is parked or ended: the thread that
+ *	switches it out jumps back there instead of sleeping.
  */
 struct thread_info {
 	unsigned long flags;
@@ -31,7 +29,6 @@ struct thread_info {
 	struct lkl_sem *sched_sem;
 	lkl_thread_t tid;
 	struct lkl_jmp_buf *park_jb;
-	struct lkl_jmp_buf *syscall_jb;
 };
 
 #define INIT_THREAD_INFO(tsk)			\
