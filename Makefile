@@ -44,7 +44,11 @@ Q := @
 KBUILD_QUIET := -s
 endif
 
-KMAKE = $(MAKE) $(KBUILD_QUIET) -C $(KTREE) O=$(KOBJ) ARCH=lkl \
+# Kbuild runs one job per core unless make was given -j itself.
+KJOBS ?= $(shell nproc 2>/dev/null || echo 2)
+KMAKE_JOBS := $(if $(findstring j,$(firstword -$(MAKEFLAGS))),,-j$(KJOBS))
+
+KMAKE = $(MAKE) $(KBUILD_QUIET) $(KMAKE_JOBS) -C $(KTREE) O=$(KOBJ) ARCH=lkl \
 	CROSS_COMPILE=$(CROSS_COMPILE) CC="$(KCC)" HOSTCC="$(if $(CCACHE),ccache gcc,gcc)" \
 	$(if $(filter 1,$(V)),V=1)
 
