@@ -46,7 +46,7 @@ endif
 
 # Kbuild runs one job per core unless make was given -j itself.
 KJOBS ?= $(shell nproc 2>/dev/null || echo 2)
-KMAKE_JOBS := $(if $(findstring j,$(firstword -$(MAKEFLAGS))),,-j$(KJOBS))
+KMAKE_JOBS = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(KJOBS))
 
 KMAKE = $(MAKE) $(KBUILD_QUIET) $(KMAKE_JOBS) -C $(KTREE) O=$(KOBJ) ARCH=lkl \
 	CROSS_COMPILE=$(CROSS_COMPILE) CC="$(KCC)" HOSTCC="$(if $(CCACHE),ccache gcc,gcc)" \
