@@ -128,6 +128,11 @@ int __ref lkl_start_kernel(const struct lkl_host_operations *ops,
 	ti->sched_sem = lkl_ops->sem_alloc(0);
 	if (!boot_sem || !ti->sched_sem)
 		goto fail;
+	err = lkl_bootmem_reserve(boot_command_line);
+	if (err) {
+		lkl_host_printf("lkl: the host cannot give the memory asked for\n");
+		goto fail;
+	}
 	err = lkl_cpu_init();
 	if (err)
 		goto fail;

@@ -7,24 +7,46 @@
 #include <linux/memblock.h>
 #include <linux/mm.h>
 #include <linux/sizes.h>
+#include <linux/ctype.h>
+#include <linux/string.h>
 #include <asm/lkl.h>
 
 unsigned long lkl_memory_start;
 unsigned long lkl_memory_end;
 void *empty_zero_page;
 
-static void *region;
-static unsigned long region_size = 64 * SZ_1M;
+#define LKL_MEM_DEFAULT		(64 * SZ_1M)
+#define LKL_MEM_MIN		(16 * SZ_1M)
 
+static void *region;
+static unsigned long region_size;
+
+/*
+ * Take the memory region from the host before the kernel starts, so that
+ * a "mem=" the host cannot give is an error lkl_start_kernel() returns
+ * (-ENOMEM), not a panic.  The last "mem=" word wins, as for early_param.
+ */
+int lkl_bootmem_reserve(const char *cmdline)
+{
+	unsigned long size = LKL_MEM_DEFAULT;
+	const char *p = cmdline;
+	char *end;
+
+	while ((p = strstr(p, "mem=")) != NULL) {
+		if (p == cmdline || isspace(p[-1]))
+			size = memparse(p + 4, &end);
+		p += 4;
+	}
+	if (size < LKL_MEM_MIN)
+		size = LKL_MEM_MIN;
+	region_size = PAGE_ALIGN(size);
+	region = lkl_ops->mem_alloc(region_size);
+	return region ? 0 : -ENOMEM;
+}
+
+/* Parsed by lkl_bootmem_reserve(); registered so the word is known. */
 static int __init early_mem(char *p)
 {
-	unsigned long size = memparse(p, &p);
-
-	if (size < 16 * SZ_1M) {
-		pr_warn("lkl: mem=%lu is too small, using 16M\n", size);
-		size = 16 * SZ_1M;
-	}
-	region_size = PAGE_ALIGN(size);
 	return 0;
 }
 early_param("mem", early_mem);
@@ -32,11 +54,6 @@ early_param("mem", early_mem);
 void __init lkl_bootmem_init(void)
 {
 	unsigned long max_zone_pfn[MAX_NR_ZONES] = { 0 };
-
-	region = lkl_ops->mem_alloc(region_size);
-	if (!region)
-		panic("lkl: cannot get %lu bytes of memory from the host\n",
-		      region_size);
 
 	lkl_memory_start = PAGE_ALIGN((unsigned long)region);
 	lkl_memory_end = (unsigned long)region + region_size;

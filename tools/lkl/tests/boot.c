@@ -16,6 +16,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <time.h>
 
 #include <lkl.h>
@@ -1072,6 +1074,27 @@ static void test_halt(int host_threads0)
 	      "%d threads, %d before boot", n, host_threads0);
 }
 
+/*
+ * lkl_start_kernel() in a child process (a kernel boots once per
+ * process): its result, or -1000 if the child died.
+ */
+static int start_in_child(const char *cmdline)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		int r = lkl_start_kernel(&lkl_host_ops, cmdline);
+
+		if (r == 0)
+			lkl_sys_halt();
+		_exit(r < 0 ? -r : 0);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1000;
+	return -WEXITSTATUS(status);
+}
+
 /* Before boot: a table of another ABI version is refused, with a message. */
 static void test_before_boot(void)
 {
@@ -1089,6 +1112,9 @@ static void test_before_boot(void)
 	check(!lkl_is_running(), "not running before boot", "running");
 	r = lkl_syscall(__lkl__NR_getpid, params);
 	check(r == -LKL_ENODEV, "syscall before boot is -ENODEV", "got %d", r);
+	r = start_in_child("mem=100000G");
+	check(r == -LKL_ENOMEM, "mem= the host cannot give: -ENOMEM, no crash",
+	      "got %d", r);
 	r = lkl_trigger_irq(5);
 	check(r < 0, "irq before boot is an error", "got %d", r);
 }

@@ -66,6 +66,7 @@ long lkl_syscall(long no, long *params);
 void lkl_console_init(void);
 
 /* Memory (mm/bootmem.c). */
+int lkl_bootmem_reserve(const char *cmdline);
 void lkl_bootmem_init(void);
 void lkl_bootmem_free(void);
 
