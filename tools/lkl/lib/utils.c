@@ -148,6 +148,8 @@ static const char *const err_texts[] = {
 
 const char *lkl_strerror(int err)
 {
+	if (err == 0)
+		return "Success";
 	/* Compare before negating: -INT_MIN does not exist. */
 	if (err < 0 && err > -NR_ERR_TEXTS)
 		err = -err;
