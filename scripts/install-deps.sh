@@ -10,7 +10,7 @@ what=${1:-all}
 
 build_pkgs="make gcc libc6-dev binutils flex bison bc python3 ccache
 	linux-source-6.12 xz-utils"
-test_pkgs="procps"
+test_pkgs="procps e2fsprogs dosfstools"
 
 case "$what" in
 build) pkgs=$build_pkgs ;;

@@ -23,6 +23,7 @@
 
 #include <lkl_host.h>
 #include "posix-host.h"
+#include "virtio.h"
 
 /* Kernel code (and its interrupt handlers) may run deep call chains. */
 #define THREAD_STACK_SIZE	(2UL << 20)
@@ -343,25 +344,34 @@ unsigned long long lkl_posix_time(void)
 	       (unsigned long long)ts.tv_nsec;
 }
 
-/*
- * No host devices are registered yet, so no address can be remapped.
- * virtio-mmio devices will hook in here.
- */
-static void *host_ioremap(long addr, int size)
-{
-	(void)addr;
-	(void)size;
-	return NULL;
-}
+static const struct {
+	int host, lkl;
+} errno_map[] = {
+	{ EPERM, LKL_EPERM }, { ENOENT, LKL_ENOENT }, { EINTR, LKL_EINTR },
+	{ EIO, LKL_EIO }, { ENXIO, LKL_ENXIO }, { EBADF, LKL_EBADF },
+	{ EAGAIN, LKL_EAGAIN }, { ENOMEM, LKL_ENOMEM },
+	{ EACCES, LKL_EACCES }, { EFAULT, LKL_EFAULT },
+	{ ENOTBLK, LKL_ENOTBLK }, { EBUSY, LKL_EBUSY },
+	{ EEXIST, LKL_EEXIST }, { ENODEV, LKL_ENODEV },
+	{ ENOTDIR, LKL_ENOTDIR }, { EISDIR, LKL_EISDIR },
+	{ EINVAL, LKL_EINVAL }, { ENFILE, LKL_ENFILE },
+	{ EMFILE, LKL_EMFILE }, { ENOTTY, LKL_ENOTTY },
+	{ ETXTBSY, LKL_ETXTBSY }, { EFBIG, LKL_EFBIG },
+	{ ENOSPC, LKL_ENOSPC }, { ESPIPE, LKL_ESPIPE },
+	{ EROFS, LKL_EROFS }, { ENAMETOOLONG, LKL_ENAMETOOLONG },
+	{ ENOSYS, LKL_ENOSYS }, { ELOOP, LKL_ELOOP },
+	{ EOVERFLOW, LKL_EOVERFLOW }, { EOPNOTSUPP, LKL_EOPNOTSUPP },
+	{ EDQUOT, LKL_EDQUOT }, { ENOMEDIUM, LKL_ENOMEDIUM },
+};
 
-static int host_iomem_access(const volatile void *addr, void *val, int size,
-			     int write)
+int lkl_posix_errno(int host_errno)
 {
-	(void)addr;
-	(void)val;
-	(void)size;
-	(void)write;
-	return -1;
+	size_t i;
+
+	for (i = 0; i < sizeof(errno_map) / sizeof(errno_map[0]); i++)
+		if (errno_map[i].host == host_errno)
+			return -errno_map[i].lkl;
+	return -LKL_EIO;
 }
 
 static void host_jmp_buf_set(struct lkl_jmp_buf *jmpb, void (*fn)(void *),
@@ -406,8 +416,9 @@ struct lkl_host_operations lkl_host_ops = {
 	.timer_alloc = lkl_posix_timer_alloc,
 	.timer_set_oneshot = lkl_posix_timer_set_oneshot,
 	.timer_free = lkl_posix_timer_free,
-	.ioremap = host_ioremap,
-	.iomem_access = host_iomem_access,
+	/* Host devices: the virtio-mmio windows (virtio.c). */
+	.ioremap = lkl_virtio_ioremap,
+	.iomem_access = lkl_virtio_iomem_access,
 	.jmp_buf_set = host_jmp_buf_set,
 	.jmp_buf_longjmp = host_jmp_buf_longjmp,
 };

@@ -23,6 +23,12 @@
 LKL_POSIX_HIDDEN int lkl_posix_thread_start(pthread_t *thread,
 					     void *(*fn)(void *), void *arg);
 
+/*
+ * A host errno as a negative LKL errno: the one place host errors are
+ * translated (the numbers differ on some hosts).  Unknown ones are EIO.
+ */
+LKL_POSIX_HIDDEN int lkl_posix_errno(int host_errno);
+
 /* Monotonic clock in nanoseconds. */
 LKL_POSIX_HIDDEN unsigned long long lkl_posix_time(void);
 
