@@ -13,6 +13,7 @@
 #include <linux/interrupt.h>
 #include <linux/irq.h>
 #include <linux/hardirq.h>
+#include <asm/irq_regs.h>
 #include <asm/lkl.h>
 
 #define IRQ_WORDS	(NR_IRQS / BITS_PER_LONG)
@@ -40,14 +41,24 @@ bool lkl_irqs_pending(void)
 	return __atomic_load_n(&lkl_irq_pending_word[0], __ATOMIC_ACQUIRE);
 }
 
+/*
+ * No register frame is interrupted, but the tick code accounts time and
+ * runs timer_list timers only when there is one (tick_nohz_handler()):
+ * give it a frame that says "kernel mode".
+ */
+static struct pt_regs irq_frame;
+
 static void run_irq(int irq)
 {
+	struct pt_regs *old_regs;
 	unsigned long flags;
 
 	local_irq_save(flags);
+	old_regs = set_irq_regs(&irq_frame);
 	irq_enter();
 	generic_handle_irq(irq);
 	irq_exit();
+	set_irq_regs(old_regs);
 	local_irq_restore(flags);
 }
 

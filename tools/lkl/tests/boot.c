@@ -957,6 +957,26 @@ static void test_udp(void)
 	      port_of(&from) == port_of(&sa), "udp source is the sender",
 	      "family %d port %u, sender port %u", from.v4.sin_family,
 	      port_of(&from), port_of(&sa));
+
+	/*
+	 * SO_RCVTIMEO sleeps in schedule_timeout(): a timer_list timer, run
+	 * by the tick (unlike the hrtimers of ppoll and nanosleep).
+	 */
+	{
+		struct __lkl__kernel_old_timeval tv = { 0, 100 * 1000 };
+		double t0, dt;
+
+		r = lkl_sys_setsockopt(rfd, LKL_SOL_SOCKET, LKL_SO_RCVTIMEO_OLD,
+				       (void *)&tv, sizeof(tv));
+		CHECK_EQ("SO_RCVTIMEO 100 ms", r, 0);
+		t0 = host_ms();
+		r = lkl_sys_recvfrom(rfd, buf, sizeof(buf), 0, NULL, NULL);
+		dt = host_ms() - t0;
+		CHECK_EQ("recv times out with -EAGAIN (timer_list timer)", r,
+			 -LKL_EAGAIN);
+		check(dt >= 95 && dt < 300, "SO_RCVTIMEO 100 ms accuracy",
+		      "took %.2f ms", dt);
+	}
 	lkl_sys_close(rfd);
 	lkl_sys_close(sfd);
 }

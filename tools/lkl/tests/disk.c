@@ -1038,25 +1038,6 @@ static void test_write_trees(void)
 	}
 }
 
-/*
- * Keep writers out of dirty-page throttling, which sleeps in
- * io_schedule_timeout(): timer_list timers do not fire on this kernel
- * yet (its timer interrupt runs without irq regs, so the tick never
- * calls update_process_times()), and the writer would sleep for good.
- * fsync and unmount write everything back regardless.
- */
-static void raise_dirty_limits(void)
-{
-	long r = lkl_mount_fs("proc");
-
-	if (!r)
-		r = put_file("/proc/sys/vm/dirty_background_bytes", "67108864",
-			     8);
-	if (!r)
-		r = put_file("/proc/sys/vm/dirty_bytes", "134217728", 9);
-	check(r == 0, "dirty limits raised", "%s", lkl_strerror(r));
-}
-
 /* Halt; the disks' threads are gone without lkl_disk_remove(). */
 static void test_halt(int threads0)
 {
@@ -1261,7 +1242,6 @@ int main(int argc, char **argv)
 		CHECK_EQ("removing a disk while running: -EBUSY",
 			 lkl_disk_remove(disk_id[IMG_RAND]), -LKL_EBUSY);
 	}
-	raise_dirty_limits();
 	test_write_trees();
 	test_mount_errors();
 	test_partitions();
