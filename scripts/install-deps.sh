@@ -10,7 +10,7 @@ what=${1:-all}
 
 build_pkgs="make gcc libc6-dev binutils flex bison bc python3 ccache
 	linux-source-6.12 xz-utils"
-test_pkgs="procps e2fsprogs dosfstools"
+test_pkgs="procps e2fsprogs dosfstools btrfs-progs xfsprogs"
 
 case "$what" in
 build) pkgs=$build_pkgs ;;

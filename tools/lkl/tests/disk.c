@@ -4,17 +4,20 @@
  * the kernel does with them.
  *
  * The kernel boots once per process, so the test runs in two:
- *  - the writer (no argument) makes images with the host's mkfs.ext4 and
- *    mkfs.vfat, adds them, boots, writes a tree of files (a 32 MiB file,
- *    1000 small ones, nested directories; symlinks and an xattr on ext4),
- *    tries the error cases, unmounts, halts and runs fsck on the host;
+ *  - the writer (no argument) makes images with the host's mkfs.ext4,
+ *    mkfs.vfat, mkfs.btrfs and mkfs.xfs, adds them, boots, writes a tree
+ *    of files on each (a 32 MiB file, 1000 small ones, nested
+ *    directories; symlinks and an xattr but on vfat), syncs, tries the
+ *    error cases, unmounts, halts and checks the images on the host
+ *    (fsck.ext4, fsck.vfat, btrfs check, xfs_repair -n);
  *  - the reader (disk --reader DIR), started by the writer with
  *    fork+exec, adds the same images read-only, boots and checks every
  *    file, then halts without removing its disks.
  * The reader's result lines are counted in the writer's summary.
  *
  * Host tools: mkfs.ext4/fsck.ext4 (e2fsprogs), mkfs.vfat/fsck.vfat
- * (dosfstools); the checks that need one that is missing are skipped.
+ * (dosfstools), mkfs.btrfs/btrfs (btrfs-progs), mkfs.xfs/xfs_repair
+ * (xfsprogs); the checks that need one that is missing are skipped.
  *
  * Build: cc -std=c11 -D_GNU_SOURCE -I<installed headers> -Itools/lkl/include
  *        tools/lkl/tests/disk.c -L<dir of liblkl> -llkl -lpthread
@@ -41,20 +44,34 @@
 #define MiB		(1024 * 1024)
 #define BIG_SIZE	(32 * MiB)
 #define NFILES		1000
-#define BOOT_ARGS	"mem=160M loglevel=4"
+/* xfs wants 300 MiB images; four trees of 32 MiB go through the cache. */
+#define BOOT_ARGS	"mem=256M loglevel=4"
 
 /* Images, in the temporary directory. */
-enum { IMG_EXT4, IMG_VFAT, IMG_SYNC, IMG_RAND, IMG_MBR, IMG_GPT, NR_IMGS };
+enum { IMG_EXT4, IMG_VFAT, IMG_SYNC, IMG_RAND, IMG_MBR, IMG_GPT, IMG_BTRFS,
+       IMG_XFS, NR_IMGS };
 static const char *const img_names[NR_IMGS] = {
 	"ext4.img", "vfat.img", "sync.img", "rand.img", "mbr.img", "gpt.img",
+	"btrfs.img", "xfs.img",
 };
+
+/* The images that get the whole tree, and their filesystems. */
+static const struct {
+	int img;
+	const char *fs;
+} trees[] = {
+	{ IMG_EXT4, "ext4" }, { IMG_VFAT, "vfat" },
+	{ IMG_BTRFS, "btrfs" }, { IMG_XFS, "xfs" },
+};
+#define NR_TREES	(int)(sizeof(trees) / sizeof(trees[0]))
 static char tmpdir[1024];
 static char img[NR_IMGS][PATH_MAX];
 static int disk_id[NR_IMGS];
 static char mnt[NR_IMGS][64];
 
 static const char *tool_mkfs_ext4, *tool_fsck_ext4, *tool_mkfs_vfat,
-		  *tool_fsck_vfat;
+		  *tool_fsck_vfat, *tool_mkfs_btrfs, *tool_btrfs,
+		  *tool_mkfs_xfs, *tool_xfs_repair;
 
 /* ---- Host helpers ---- */
 
@@ -92,13 +109,13 @@ static int host_thread_count(void)
 /* A host tool by name: in $PATH, else in the sbin directories. */
 static const char *find_tool(const char *name)
 {
-	static char found[8][PATH_MAX];
+	static char found[16][PATH_MAX];
 	static int nfound;
 	const char *path = getenv("PATH");
 	char dirs[4096];
 	char *dir, *save;
 
-	if (nfound == 8)
+	if (nfound == 16)
 		return NULL;
 	snprintf(dirs, sizeof(dirs), "%s:/sbin:/usr/sbin:/usr/local/sbin",
 		 path ? path : "/bin:/usr/bin");
@@ -418,7 +435,23 @@ static const char deep_dir[] = "deep/a/b/c/d/e/f/g/h";
 static const char deep_text[] = "at the bottom\n";
 static const char xattr_value[] = "lkl disk test";
 
-static void write_tree(const char *root, int is_ext4)
+/* "fs: what", for a check's name. */
+static const char *fs_name(const char *fs, const char *what)
+{
+	static char name[128];
+
+	snprintf(name, sizeof(name), "%s: %s", fs, what);
+	return name;
+}
+
+/* Symlinks and xattrs: every filesystem here but vfat. */
+static int fs_is_posix(const char *fs)
+{
+	return strcmp(fs, "vfat") != 0;
+}
+
+/* Writes the whole tree, then syncs the filesystem. */
+static void write_tree(const char *root, const char *fs)
 {
 	char path[256], target[256];
 	uint64_t sum;
@@ -426,39 +459,45 @@ static void write_tree(const char *root, int is_ext4)
 	int i;
 
 	r = write_big(root, &sum);
-	check(r == 0, is_ext4 ? "ext4: 32 MiB file written and fsync'ed" :
-	      "vfat: 32 MiB file written and fsync'ed", "%s", lkl_strerror(r));
-	i = write_small(root, &r);
-	check(i < 0, is_ext4 ? "ext4: 1000 small files written" :
-	      "vfat: 1000 small files written", "file %d: %s", i,
+	check(r == 0, fs_name(fs, "32 MiB file written and fsync'ed"), "%s",
 	      lkl_strerror(r));
+	i = write_small(root, &r);
+	check(i < 0, fs_name(fs, "1000 small files written"), "file %d: %s",
+	      i, lkl_strerror(r));
 	snprintf(path, sizeof(path), "%s/%s", root, deep_dir);
 	r = mkdirs(path);
 	if (!r) {
 		strcat(path, "/leaf.txt");
 		r = put_file(path, deep_text, strlen(deep_text));
 	}
-	check(r == 0, is_ext4 ? "ext4: nested directories" :
-	      "vfat: nested directories", "%s", lkl_strerror(r));
-	if (!is_ext4)
-		return;
-
-	snprintf(path, sizeof(path), "%s/tree/big-link", root);
-	r = lkl_sys_symlinkat("../big.bin", LKL_AT_FDCWD, path);
-	if (!r) {
-		snprintf(path, sizeof(path), "%s/deep-link", root);
-		r = lkl_sys_symlinkat("deep/a/b/c", LKL_AT_FDCWD, path);
+	check(r == 0, fs_name(fs, "nested directories"), "%s",
+	      lkl_strerror(r));
+	if (fs_is_posix(fs)) {
+		snprintf(path, sizeof(path), "%s/tree/big-link", root);
+		r = lkl_sys_symlinkat("../big.bin", LKL_AT_FDCWD, path);
+		if (!r) {
+			snprintf(path, sizeof(path), "%s/deep-link", root);
+			r = lkl_sys_symlinkat("deep/a/b/c", LKL_AT_FDCWD,
+					      path);
+		}
+		CHECK_EQ(fs_name(fs, "symlinks"), r, 0);
+		snprintf(target, sizeof(target), "%s/big.bin", root);
+		r = lkl_sys_lsetxattr(target, "user.lkl", xattr_value,
+				      sizeof(xattr_value), 0);
+		check(r == 0, fs_name(fs, "xattr set"), "%s", lkl_strerror(r));
 	}
-	CHECK_EQ("ext4: symlinks", r, 0);
-	snprintf(target, sizeof(target), "%s/big.bin", root);
-	r = lkl_sys_lsetxattr(target, "user.lkl", xattr_value,
-			      sizeof(xattr_value), 0);
-	check(r == 0, "ext4: xattr set", "%s", lkl_strerror(r));
+	r = lkl_sys_openat(LKL_AT_FDCWD, root, LKL_O_RDONLY, 0);
+	if (r >= 0) {
+		long fd = r;
+
+		r = lkl_sys_syncfs((int)fd);
+		lkl_sys_close((int)fd);
+	}
+	check(r == 0, fs_name(fs, "syncfs"), "%s", lkl_strerror(r));
 }
 
-static void check_tree(const char *root, int is_ext4)
+static void check_tree(const char *root, const char *fs)
 {
-	const char *fs = is_ext4 ? "ext4" : "vfat";
 	char path[256], buf[256], name[96];
 	uint64_t got = 0, want = 0;
 	long r;
@@ -475,22 +514,22 @@ static void check_tree(const char *root, int is_ext4)
 	r = cmp_file(path, deep_text, strlen(deep_text));
 	snprintf(name, sizeof(name), "%s: nested directories", fs);
 	check(r == 0, name, "%ld", r);
-	if (!is_ext4)
+	if (!fs_is_posix(fs))
 		return;
 
 	snprintf(path, sizeof(path), "%s/tree/big-link", root);
 	r = lkl_sys_readlinkat(LKL_AT_FDCWD, path, buf, sizeof(buf) - 1);
 	if (r >= 0)
 		buf[r] = 0;
-	check(r >= 0 && !strcmp(buf, "../big.bin"), "ext4: symlink target",
-	      "%ld", r);
+	check(r >= 0 && !strcmp(buf, "../big.bin"),
+	      fs_name(fs, "symlink target"), "%ld", r);
 	snprintf(path, sizeof(path), "%s/deep-link/d/e/f/g/h/leaf.txt", root);
 	r = cmp_file(path, deep_text, strlen(deep_text));
-	CHECK_EQ("ext4: path through a directory symlink", r, 0);
+	CHECK_EQ(fs_name(fs, "path through a directory symlink"), r, 0);
 	snprintf(path, sizeof(path), "%s/big.bin", root);
 	r = lkl_sys_getxattr(path, "user.lkl", buf, sizeof(buf));
 	check(r == sizeof(xattr_value) && !memcmp(buf, xattr_value, r),
-	      "ext4: xattr read back", "%ld", r);
+	      fs_name(fs, "xattr read back"), "%ld", r);
 }
 
 /* ---- Partition tables ---- */
@@ -612,6 +651,25 @@ static void set_paths(void)
 		snprintf(img[i], sizeof(img[i]), "%s/%s", tmpdir, img_names[i]);
 }
 
+/* btrfs and xfs, when the host has their mkfs (sparse: little disk). */
+static void make_btrfs_xfs(void)
+{
+	if (tool_mkfs_btrfs) {
+		const char *a[] = { tool_mkfs_btrfs, "-q", "-f", img[IMG_BTRFS],
+				    NULL };
+
+		CHECK("btrfs image made",
+		      !make_sparse(img[IMG_BTRFS], 256 * MiB) && !run_tool(a));
+	}
+	if (tool_mkfs_xfs) {
+		const char *a[] = { tool_mkfs_xfs, "-q", "-f", img[IMG_XFS],
+				    NULL };
+
+		CHECK("xfs image made",
+		      !make_sparse(img[IMG_XFS], 320 * MiB) && !run_tool(a));
+	}
+}
+
 static int make_images(void)
 {
 	static char buf[MiB];
@@ -662,6 +720,7 @@ static int make_images(void)
 		      !write_gpt(img[IMG_GPT], 16 * MiB / 512, 2048,
 				 2048 + 12 * 2048 - 1));
 	}
+	make_btrfs_xfs();
 	return 0;
 }
 
@@ -783,7 +842,8 @@ static void add_disks(int readonly)
 		if (access(img[i], R_OK))
 			continue;
 		d.path = img[i];
-		d.readonly = readonly && (i == IMG_EXT4 || i == IMG_VFAT);
+		d.readonly = readonly && i != IMG_SYNC && i != IMG_RAND &&
+			     i != IMG_MBR && i != IMG_GPT;
 		disk_id[i] = lkl_disk_add(&d);
 		check(disk_id[i] >= 0, img_names[i], "%s", d.error);
 	}
@@ -1017,24 +1077,23 @@ static void test_trim_and_persist(void)
 
 static void test_write_trees(void)
 {
+	char name[64];
 	long r;
+	int t, i;
 
 	test_section("writing trees", 180);
-	if (have_img(IMG_EXT4)) {
-		r = mount_img(IMG_EXT4, 0, "ext4");
-		if (check(r == 0, "ext4 mounted", "%s", lkl_strerror(r))) {
-			write_tree(mnt[IMG_EXT4], 1);
-			r = lkl_umount_disk(disk_id[IMG_EXT4], 0, 0);
-			CHECK_EQ("ext4 unmounted", r, 0);
-		}
-	}
-	if (have_img(IMG_VFAT)) {
-		r = mount_img(IMG_VFAT, 0, "vfat");
-		if (check(r == 0, "vfat mounted", "%s", lkl_strerror(r))) {
-			write_tree(mnt[IMG_VFAT], 0);
-			r = lkl_umount_disk(disk_id[IMG_VFAT], 0, 0);
-			CHECK_EQ("vfat unmounted", r, 0);
-		}
+	for (t = 0; t < NR_TREES; t++) {
+		i = trees[t].img;
+		if (!have_img(i))
+			continue;
+		r = mount_img(i, 0, trees[t].fs);
+		snprintf(name, sizeof(name), "%s mounted", trees[t].fs);
+		if (!check(r == 0, name, "%s", lkl_strerror(r)))
+			continue;
+		write_tree(mnt[i], trees[t].fs);
+		r = lkl_umount_disk(disk_id[i], 0, 0);
+		snprintf(name, sizeof(name), "%s unmounted", trees[t].fs);
+		CHECK_EQ(name, r, 0);
 	}
 }
 
@@ -1059,11 +1118,16 @@ static void test_halt(int threads0)
 	      "%d threads, %d before boot", n, threads0);
 }
 
-static void test_fsck(int i, const char *tool, const char *what)
+/* tool [opt] [opt2] image: the host's check of image i. */
+static void test_fsck(int i, const char *tool, const char *opt,
+		      const char *opt2, const char *what)
 {
-	const char *argv[] = { tool, i == IMG_VFAT ? "-n" : "-fn", img[i],
-			       NULL };
+	const char *argv[] = { tool, opt, opt2, img[i], NULL };
 
+	if (!opt2) {
+		argv[2] = img[i];
+		argv[3] = NULL;
+	}
 	if (!tool)
 		test_skip(what, "no fsck tool");
 	else if (have_img(i))
@@ -1118,10 +1182,29 @@ static void run_reader(const char *argv0)
 	      "status 0x%x", status);
 }
 
+/* Mounts image i read-only and checks its tree. */
+static void reader_check(int i, const char *fs)
+{
+	char path[128];
+	long r, fd;
+
+	if (!have_img(i))
+		return;
+	r = mount_img(i, 0, fs);
+	if (!check(r == 0, fs_name(fs, "mounted read-only"), "%s", lkl_strerror(r)))
+		return;
+	snprintf(path, sizeof(path), "%s/new", mnt[i]);
+	fd = lkl_sys_openat(LKL_AT_FDCWD, path, LKL_O_WRONLY | LKL_O_CREAT,
+			    0644);
+	CHECK_EQ(fs_name(fs, "read-only: creating a file is -EROFS"), fd,
+		 -LKL_EROFS);
+	check_tree(mnt[i], fs);
+}
+
 static int reader(const char *dir)
 {
 	int threads0;
-	long r, fd;
+	long r;
 	char path[128];
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -1131,8 +1214,8 @@ static int reader(const char *dir)
 	snprintf(tmpdir, sizeof(tmpdir), "%s", dir);
 	set_paths();
 	/* Read-only on the host too: added read-only, they still mount. */
-	chmod(img[IMG_EXT4], 0444);
-	chmod(img[IMG_VFAT], 0444);
+	for (int t = 0; t < NR_TREES; t++)
+		chmod(img[trees[t].img], 0444);
 	threads0 = host_thread_count();
 	add_disks(1);
 
@@ -1142,24 +1225,8 @@ static int reader(const char *dir)
 		return test_done();
 
 	test_section("reader: checking trees", 180);
-	if (have_img(IMG_EXT4)) {
-		r = mount_img(IMG_EXT4, 0, "ext4");
-		if (check(r == 0, "read-only ext4 mounted", "%s",
-			  lkl_strerror(r))) {
-			snprintf(path, sizeof(path), "%s/new", mnt[IMG_EXT4]);
-			fd = lkl_sys_openat(LKL_AT_FDCWD, path,
-					    LKL_O_WRONLY | LKL_O_CREAT, 0644);
-			CHECK_EQ("read-only ext4: creating a file is -EROFS",
-				 fd, -LKL_EROFS);
-			check_tree(mnt[IMG_EXT4], 1);
-		}
-	}
-	if (have_img(IMG_VFAT)) {
-		r = mount_img(IMG_VFAT, 0, "vfat");
-		if (check(r == 0, "read-only vfat mounted", "%s",
-			  lkl_strerror(r)))
-			check_tree(mnt[IMG_VFAT], 0);
-	}
+	for (int t = 0; t < NR_TREES; t++)
+		reader_check(trees[t].img, trees[t].fs);
 	if (have_img(IMG_SYNC)) {
 		r = mount_img(IMG_SYNC, 0, "ext4");
 		if (check(r == 0, "ext4 left mounted at halt mounts again",
@@ -1172,7 +1239,7 @@ static int reader(const char *dir)
 			CHECK_EQ("unmounted", r, 0);
 		}
 	}
-	/* ext4 and vfat stay mounted, and no disk is removed. */
+	/* The trees stay mounted, and no disk is removed. */
 	test_halt(threads0);
 	return test_done();
 }
@@ -1217,10 +1284,18 @@ int main(int argc, char **argv)
 	tool_fsck_ext4 = find_tool("fsck.ext4");
 	tool_mkfs_vfat = find_tool("mkfs.vfat");
 	tool_fsck_vfat = find_tool("fsck.vfat");
+	tool_mkfs_btrfs = find_tool("mkfs.btrfs");
+	tool_btrfs = find_tool("btrfs");
+	tool_mkfs_xfs = find_tool("mkfs.xfs");
+	tool_xfs_repair = find_tool("xfs_repair");
 	if (!tool_mkfs_ext4)
 		test_skip("ext4 images", "no mkfs.ext4 (e2fsprogs)");
 	if (!tool_mkfs_vfat)
 		test_skip("vfat images", "no mkfs.vfat (dosfstools)");
+	if (!tool_mkfs_btrfs)
+		test_skip("btrfs image", "no mkfs.btrfs (btrfs-progs)");
+	if (!tool_mkfs_xfs)
+		test_skip("xfs image", "no mkfs.xfs (xfsprogs)");
 	set_paths();
 	make_images();
 
@@ -1256,12 +1331,18 @@ int main(int argc, char **argv)
 			      "remove failed");
 
 	test_section("host fsck", 60);
-	test_fsck(IMG_EXT4, tool_fsck_ext4, "fsck.ext4 -fn: ext4 image clean");
-	test_fsck(IMG_VFAT, tool_fsck_vfat, "fsck.vfat -n: vfat image clean");
+	test_fsck(IMG_EXT4, tool_fsck_ext4, "-fn", NULL,
+		  "fsck.ext4 -fn: ext4 image clean");
+	test_fsck(IMG_VFAT, tool_fsck_vfat, "-n", NULL,
+		  "fsck.vfat -n: vfat image clean");
+	test_fsck(IMG_BTRFS, tool_btrfs, "check", "--readonly",
+		  "btrfs check --readonly: btrfs image clean");
+	test_fsck(IMG_XFS, tool_xfs_repair, "-n", NULL,
+		  "xfs_repair -n: xfs image clean");
 
 	run_reader(argv[0]);
 	test_section("host fsck after the reader", 60);
-	test_fsck(IMG_SYNC, tool_fsck_ext4,
+	test_fsck(IMG_SYNC, tool_fsck_ext4, "-fn", NULL,
 		  "fsck.ext4 -fn: image left mounted at halt, clean after replay");
 	remove_tmpdir();
 	return test_done();
