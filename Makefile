@@ -63,7 +63,7 @@ LIB_OBJS := $(patsubst tools/lkl/lib/%.c,$(OBJDIR)/lib/%.o,$(LIB_SRCS))
 KVERSION = $(shell $(MAKE) -s -C $(KTREE) kernelversion 2>/dev/null)
 SONAME = liblkl.so.$(word 1,$(subst ., ,$(KVERSION))).$(word 2,$(subst ., ,$(KVERSION)))
 
-PROGRAMS := boot host-ops-test lkl-demo lkl-bench header-conflicts disk
+PROGRAMS := boot host-ops-test lkl-demo lkl-bench header-conflicts disk cptofs
 
 .PHONY: all lib kernel headers programs test demo bench deps clean distclean help
 all: lib programs
@@ -165,13 +165,18 @@ $(BINDIR)/lkl-bench: tools/lkl/bench/bench.c $(LIBDIR)/liblkl.a
 $(BINDIR)/host-ops-test: tools/lkl/tests/host-ops-test.c $(LIBDIR)/liblkl.a
 $(BINDIR)/header-conflicts: tools/lkl/tests/header-conflicts.c $(LIBDIR)/liblkl.a
 $(BINDIR)/disk: tools/lkl/tests/disk.c tools/lkl/tests/test.h $(LIBDIR)/liblkl.a
+$(BINDIR)/cptofs: tools/lkl/fs/cptofs.c $(LIBDIR)/liblkl.a
 
 $(addprefix $(BINDIR)/,$(PROGRAMS)):
 	@mkdir -p $(BINDIR)
 	@echo "  LINK    $@"
 	$(Q)$(KCC) $(HOST_CFLAGS) -o $@ $(filter %.c,$^) $(LIBDIR)/liblkl.a $(HOST_LDLIBS)
 
-programs: $(addprefix $(BINDIR)/,$(PROGRAMS))
+# cpfromfs is cptofs under another name.
+$(BINDIR)/cpfromfs: $(BINDIR)/cptofs
+	$(Q)ln -sf cptofs $@
+
+programs: $(addprefix $(BINDIR)/,$(PROGRAMS)) $(BINDIR)/cpfromfs
 
 # ---- Running ---------------------------------------------------------------
 
