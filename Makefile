@@ -63,7 +63,7 @@ LIB_OBJS := $(patsubst tools/lkl/lib/%.c,$(OBJDIR)/lib/%.o,$(LIB_SRCS))
 KVERSION = $(shell $(MAKE) -s -C $(KTREE) kernelversion 2>/dev/null)
 SONAME = liblkl.so.$(word 1,$(subst ., ,$(KVERSION))).$(word 2,$(subst ., ,$(KVERSION)))
 
-PROGRAMS := boot host-ops-test lkl-demo lkl-bench header-conflicts disk cptofs
+PROGRAMS := boot host-ops-test lkl-demo lkl-bench lkl-disk-bench header-conflicts disk cptofs
 
 .PHONY: all lib kernel headers programs test demo bench deps clean distclean help
 all: lib programs
@@ -162,6 +162,7 @@ lib: $(LIBDIR)/liblkl.a $(LIBDIR)/.so-stamp
 $(BINDIR)/boot: tools/lkl/tests/boot.c tools/lkl/tests/test.h $(LIBDIR)/liblkl.a
 $(BINDIR)/lkl-demo: tools/lkl/demo/demo.c $(LIBDIR)/liblkl.a
 $(BINDIR)/lkl-bench: tools/lkl/bench/bench.c $(LIBDIR)/liblkl.a
+$(BINDIR)/lkl-disk-bench: tools/lkl/bench/disk-bench.c $(LIBDIR)/liblkl.a
 $(BINDIR)/host-ops-test: tools/lkl/tests/host-ops-test.c $(LIBDIR)/liblkl.a
 $(BINDIR)/header-conflicts: tools/lkl/tests/header-conflicts.c $(LIBDIR)/liblkl.a
 $(BINDIR)/disk: tools/lkl/tests/disk.c tools/lkl/tests/test.h $(LIBDIR)/liblkl.a
@@ -185,6 +186,7 @@ demo: all
 
 bench: all
 	$(BINDIR)/lkl-bench
+	$(BINDIR)/lkl-disk-bench $(OUT)
 
 test: all
 	$(Q)LKL_LIBDIR=$(LIBDIR) LKL_INCDIR=$(INC) LKL_CC="$(CC)" NM="$(NM)" \
