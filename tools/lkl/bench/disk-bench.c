@@ -10,6 +10,7 @@
  * too (drop_caches) before reading.
  *
  * Usage: lkl-disk-bench [DIR [MIB]]   (DIR defaults to ".", MIB to 256)
+ * LKL_BENCH_READ_AHEAD_KB=N sets the read-ahead of LKL's disk.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -139,6 +140,16 @@ static void lkl_run(const char *image, long mib, char *buf, struct figures *f)
 	r = lkl_mount_fs("proc");
 	if (r < 0)
 		die("mount proc", r);
+	/* Optional: LKL_BENCH_READ_AHEAD_KB=N sets the disk's read-ahead. */
+	if (getenv("LKL_BENCH_READ_AHEAD_KB")) {
+		const char *ra = getenv("LKL_BENCH_READ_AHEAD_KB");
+
+		snprintf(path, sizeof(path), "/sysfs/block/%s/queue/read_ahead_kb",
+			 mnt + strlen("/mnt/"));
+		r = lkl_write_file(path, ra, strlen(ra));
+		if (r < 0)
+			die(path, r);
+	}
 
 	snprintf(path, sizeof(path), "%s/big", mnt);
 	fd = lkl_sys_open(path, LKL_O_CREAT | LKL_O_TRUNC | LKL_O_WRONLY, 0600);
