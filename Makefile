@@ -177,7 +177,23 @@ $(addprefix $(BINDIR)/,$(PROGRAMS)):
 $(BINDIR)/cpfromfs: $(BINDIR)/cptofs
 	$(Q)ln -sf cptofs $@
 
-programs: $(addprefix $(BINDIR)/,$(PROGRAMS)) $(BINDIR)/cpfromfs
+# The filesystem tools with other libraries: libfuse3, libarchive.
+FS_IMAGE := tools/lkl/fs/image.c tools/lkl/fs/image.h
+$(BINDIR)/lklfuse: tools/lkl/fs/lklfuse.c $(FS_IMAGE) $(LIBDIR)/liblkl.a
+	@mkdir -p $(BINDIR)
+	@echo "  LINK    $@"
+	$(Q)$(KCC) $(HOST_CFLAGS) $(shell pkg-config --cflags fuse3) -o $@ \
+		$(filter %.c,$^) $(LIBDIR)/liblkl.a \
+		$(shell pkg-config --libs fuse3) $(HOST_LDLIBS)
+
+$(BINDIR)/fs2tar: tools/lkl/fs/fs2tar.c $(FS_IMAGE) $(LIBDIR)/liblkl.a
+	@mkdir -p $(BINDIR)
+	@echo "  LINK    $@"
+	$(Q)$(KCC) $(HOST_CFLAGS) -o $@ $(filter %.c,$^) $(LIBDIR)/liblkl.a \
+		-larchive $(HOST_LDLIBS)
+
+programs: $(addprefix $(BINDIR)/,$(PROGRAMS)) $(BINDIR)/cpfromfs \
+	$(BINDIR)/lklfuse $(BINDIR)/fs2tar
 
 # ---- Running ---------------------------------------------------------------
 
