@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * lkl_host.h - what the host library provides beside the kernel: the
- * POSIX host operations and host devices (disks).  Later: network
- * backends.
+ * POSIX host operations and host devices (disks, network devices).
  */
 #ifndef _LKL_HOST_H
 #define _LKL_HOST_H
@@ -120,6 +119,122 @@ long lkl_mount_disk(int id, unsigned int part, const char *fstype, int flags,
  * file on it is open).
  */
 long lkl_umount_disk(int id, unsigned int part, int flags);
+
+/* ---- Network devices (virtio_net.c, net_pipe.c, net_config.c) ---- */
+
+/*
+ * A network device of the kernel (a virtio-net NIC, eth0, eth1, ... in
+ * probe order) whose frames a backend carries.  Like disks, network
+ * devices are added before lkl_start_kernel(), each one served by a host
+ * thread that the kernel starts at boot and stops when it halts.  No
+ * offloads are offered yet: frames are whole and checksummed by the
+ * kernel.
+ */
+
+/* Network devices at the same time. */
+#define LKL_NETDEV_MAX		16
+/* The virtio-net header before every frame (struct virtio_net_hdr_v1). */
+#define LKL_NETDEV_HDR_LEN	12
+
+struct iovec;
+
+/*
+ * How frames leave and enter a network device.  Every frame is a
+ * LKL_NETDEV_HDR_LEN-byte virtio-net header followed by an Ethernet frame
+ * (no FCS).  Both calls are made by the device's thread and must not
+ * block: they return -LKL_EAGAIN instead, and the thread poll()s @fd
+ * (POLLIN to receive, POLLOUT to send).
+ */
+struct lkl_netdev_backend {
+	/* A pollable host fd. */
+	int fd;
+	/* Send one frame from @iov[0 .. @cnt): bytes sent or -errno. */
+	long (*send)(struct lkl_netdev_backend *be, const struct iovec *iov,
+		     int cnt);
+	/*
+	 * Receive one frame into @iov[0 .. @cnt): its length (more than the
+	 * buffers hold means it was cut short and is dropped), 0 when the
+	 * peer is gone for good, or -errno (-LKL_EAGAIN: none waiting).
+	 */
+	long (*recv)(struct lkl_netdev_backend *be, const struct iovec *iov,
+		     int cnt);
+	/* Release the backend (lkl_netdev_remove()). */
+	void (*close)(struct lkl_netdev_backend *be);
+};
+
+/**
+ * lkl_netdev_add - give the kernel a network device, before boot
+ * @be: the backend; owned by the device from now on (closed by
+ *      lkl_netdev_remove()), but for a failed add
+ * @mac: the device's MAC address (unicast)
+ * @mtu: the device's MTU and its largest (VIRTIO_NET_F_MTU), 68..65535;
+ *       0 for 1500
+ *
+ * Returns the device's id (>= 0) or a negative errno: -LKL_EINVAL (bad
+ * argument), -LKL_ENOSPC (LKL_NETDEV_MAX devices already), -LKL_EBUSY
+ * (the kernel is running), -LKL_ENOMEM.
+ */
+int lkl_netdev_add(struct lkl_netdev_backend *be, const unsigned char mac[6],
+		   unsigned int mtu);
+
+/**
+ * lkl_netdev_add_pipe - a network device whose frames go through @fd
+ * @fd: one end of a SOCK_SEQPACKET (or SOCK_DGRAM) AF_UNIX socketpair;
+ *      LKL uses a duplicate, the caller's fd stays the caller's
+ * @mac, @mtu: as for lkl_netdev_add()
+ *
+ * Each message is one frame with its virtio-net header.  Two processes
+ * (or two programs) each adding one end of a socketpair are two hosts on
+ * a wire, with no privileges needed.  Returns the id or a negative
+ * errno: -LKL_EBADF (not an open fd), -LKL_ENOTSOCK, -LKL_EINVAL (a
+ * stream socket: it would not keep frames apart), and lkl_netdev_add()'s.
+ */
+int lkl_netdev_add_pipe(int fd, const unsigned char mac[6], unsigned int mtu);
+
+/**
+ * lkl_netdev_remove - close network device @id's backend and free it
+ *
+ * Before lkl_start_kernel() or after lkl_sys_halt() only.  Returns 0,
+ * -LKL_EBUSY while the kernel runs, -LKL_EINVAL or -LKL_ENODEV for a bad
+ * id.
+ */
+int lkl_netdev_remove(int id);
+
+/*
+ * Configuring interfaces, once the kernel runs (net_config.c).  They
+ * return 0 or a negative errno, that of the failing ioctl.
+ */
+
+/**
+ * lkl_netdev_get_ifindex - the kernel's interface index of network device
+ * @id, found by its MAC address.  Returns it (> 0), -LKL_ENODEV when no
+ * interface has the MAC (or there is no device @id).
+ */
+int lkl_netdev_get_ifindex(int id);
+
+/** lkl_if_up - set IFF_UP on interface @ifindex. */
+int lkl_if_up(int ifindex);
+
+/** lkl_if_down - clear IFF_UP on interface @ifindex. */
+int lkl_if_down(int ifindex);
+
+/**
+ * lkl_if_set_ipv4 - give interface @ifindex the IPv4 address @addr
+ * (network byte order) with a @netmask_len-bit prefix (0..32; else
+ * -LKL_EINVAL).  Replaces its primary address.
+ */
+int lkl_if_set_ipv4(int ifindex, unsigned int addr, unsigned int netmask_len);
+
+/**
+ * lkl_if_add_ipv6 - add the IPv6 address @addr (16 bytes) with a
+ * @prefix_len-bit prefix (0..128) to interface @ifindex.  Duplicate
+ * address detection applies: the address is usable once it completes
+ * (about a second), unless /proc/sys/net/ipv6/conf/<if>/accept_dad is 0.
+ */
+int lkl_if_add_ipv6(int ifindex, const void *addr, unsigned int prefix_len);
+
+/** lkl_if_set_mtu - set interface @ifindex's MTU (-LKL_EINVAL if out of range). */
+int lkl_if_set_mtu(int ifindex, unsigned int mtu);
 
 #ifdef __cplusplus
 }

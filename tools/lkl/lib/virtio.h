@@ -178,4 +178,10 @@ LKL_POSIX_HIDDEN int lkl_virtio_iomem_access(const volatile void *addr,
 LKL_POSIX_HIDDEN int lkl_virtio_blk_info(int id, char *serial,
 					 size_t serial_len, int *readonly);
 
+/*
+ * For net_config.c: the MAC address of network device @id.  Returns 0,
+ * -LKL_EINVAL for an id out of range, -LKL_ENODEV when there is none.
+ */
+LKL_POSIX_HIDDEN int lkl_virtio_net_mac(int id, unsigned char mac[6]);
+
 #endif /* _LKL_VIRTIO_H */

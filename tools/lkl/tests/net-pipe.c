@@ -1,0 +1,615 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * net-pipe.c - two LKL instances on a wire: virtio-net devices with the
+ * pipe backend (lkl_netdev_add_pipe()) and the interface calls of
+ * net_config.c.
+ *
+ * The parent makes a SOCK_SEQPACKET socketpair and forks; each process
+ * adds a network device on its end, boots, and configures it: the
+ * parent (the "server") is 10.0.0.1/24 and fd00::1/64, the child (the
+ * "client") 10.0.0.2/24 and fd00::2/64.  The addresses exist only in
+ * these two kernels: nothing reaches the host's network.  Then:
+ *  - TCP over IPv4: 64 MiB client to server, then 64 MiB back, every
+ *    byte checked against a position-dependent pattern;
+ *  - ICMP echo both ways through ping sockets (ping_group_range set
+ *    through /proc/sys);
+ *  - TCP over IPv6, 4 MiB client to server;
+ *  - a last exchange of one byte each way, so that neither halts while
+ *    the other still needs it; halt; no host threads are left.
+ * The child's result lines come back through a pipe and are counted in
+ * the parent's summary.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include <lkl.h>
+#include <lkl_host.h>
+#include <lkl/linux/fcntl.h>
+#include <lkl/linux/icmp.h>
+#include <lkl/linux/in.h>
+#include <lkl/linux/in6.h>
+#include <lkl/socket.h>
+
+#include "test.h"
+
+#define MiB		(1024 * 1024)
+#define BULK_SIZE	(64 * MiB)
+#define V6_SIZE		(4 * MiB)
+#define PORT4		5000
+#define PORT6		5001
+#define CHUNK		(256 * 1024)
+#define BOOT_ARGS	"mem=128M loglevel=4"
+
+static int is_server;
+/* The server's view of the client process. */
+static pid_t child_pid;
+static int child_out = -1;
+static const char *role;
+static char name_buf[128];
+
+/* A check name carrying the role, "server: ..." or "client: ...". */
+static const char *nm(const char *what)
+{
+	snprintf(name_buf, sizeof(name_buf), "%s: %s", role, what);
+	return name_buf;
+}
+
+static double host_sec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int host_thread_count(void)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
+}
+
+static unsigned int ip4(int a, int b, int c, int d)
+{
+	unsigned char x[4] = { (unsigned char)a, (unsigned char)b,
+			       (unsigned char)c, (unsigned char)d };
+	unsigned int v;
+
+	memcpy(&v, x, sizeof(v));
+	return v;
+}
+
+static uint16_t be16(unsigned int v)
+{
+	unsigned char x[2] = { (unsigned char)(v >> 8), (unsigned char)v };
+	uint16_t r;
+
+	memcpy(&r, x, sizeof(r));
+	return r;
+}
+
+/* ---- The data pattern: byte p of a stream depends on p and a seed ---- */
+
+static unsigned char pattern(uint64_t p, unsigned int seed)
+{
+	uint32_t x = (uint32_t)(p >> 2) * 2654435761U + seed;
+
+	return (unsigned char)(x >> (8 * (p & 3)) ^ (p >> 20));
+}
+
+static void fill(unsigned char *buf, size_t len, uint64_t pos,
+		 unsigned int seed)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		buf[i] = pattern(pos + i, seed);
+}
+
+/* The first byte in buf that breaks the pattern, or len. */
+static size_t verify(const unsigned char *buf, size_t len, uint64_t pos,
+		     unsigned int seed)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (buf[i] != pattern(pos + i, seed))
+			break;
+	return i;
+}
+
+/* ---- Streams ---- */
+
+/* Send @total bytes of the pattern; returns 0 or -errno. */
+static long send_stream(long fd, uint64_t total, unsigned int seed)
+{
+	static unsigned char buf[CHUNK];
+	uint64_t pos = 0;
+	long r;
+
+	while (pos < total) {
+		size_t len = total - pos < CHUNK ? (size_t)(total - pos) : CHUNK;
+		size_t off = 0;
+
+		fill(buf, len, pos, seed);
+		while (off < len) {
+			r = lkl_sys_write((unsigned int)fd, (char *)buf + off,
+					  len - off);
+			if (r <= 0)
+				return r ? r : -LKL_EPIPE;
+			off += (size_t)r;
+		}
+		pos += len;
+	}
+	return 0;
+}
+
+/*
+ * Receive @total bytes and check them; returns 0, -errno, or 1 for a
+ * byte that breaks the pattern (its position in *bad).
+ */
+static long recv_stream(long fd, uint64_t total, unsigned int seed,
+			uint64_t *bad)
+{
+	static unsigned char buf[CHUNK];
+	uint64_t pos = 0;
+	long r;
+
+	while (pos < total) {
+		size_t want = total - pos < CHUNK ? (size_t)(total - pos) : CHUNK;
+		size_t ok;
+
+		r = lkl_sys_read((unsigned int)fd, (char *)buf, want);
+		if (r <= 0)
+			return r ? r : -LKL_ECONNRESET;
+		ok = verify(buf, (size_t)r, pos, seed);
+		if (ok < (size_t)r) {
+			*bad = pos + ok;
+			return 1;
+		}
+		pos += (uint64_t)r;
+	}
+	return 0;
+}
+
+/* The result of send_stream() or recv_stream(), as a check. */
+static void check_stream(long r, uint64_t bad, const char *name)
+{
+	if (r == 1)
+		check(0, name, "byte %llu breaks the pattern",
+		      (unsigned long long)bad);
+	else
+		check(r == 0, name, "%s", lkl_strerror((int)r));
+}
+
+/* ---- Sockets ---- */
+
+static long listen_on(int family, void *sa, int salen)
+{
+	long fd = lkl_sys_socket(family, LKL_SOCK_STREAM, 0), r;
+	int one = 1;
+
+	if (fd < 0)
+		return fd;
+	lkl_sys_setsockopt((int)fd, LKL_SOL_SOCKET, LKL_SO_REUSEADDR,
+			   (char *)&one, sizeof(one));
+	r = lkl_sys_bind((int)fd, sa, salen);
+	if (!r)
+		r = lkl_sys_listen((int)fd, 1);
+	if (r) {
+		lkl_sys_close((unsigned int)fd);
+		return r;
+	}
+	return fd;
+}
+
+/* Connect, retrying while the server is not listening yet. */
+static long connect_to(int family, void *sa, int salen, int seconds)
+{
+	double end = host_sec() + seconds;
+	struct timespec pause = { 0, 50 * 1000 * 1000 };
+	long fd, r;
+
+	for (;;) {
+		fd = lkl_sys_socket(family, LKL_SOCK_STREAM, 0);
+		if (fd < 0)
+			return fd;
+		r = lkl_sys_connect((int)fd, sa, salen);
+		if (!r)
+			return fd;
+		lkl_sys_close((unsigned int)fd);
+		if (host_sec() > end)
+			return r;
+		nanosleep(&pause, NULL);
+	}
+}
+
+static void sin4(struct lkl_sockaddr_in *sin, unsigned int addr, int port)
+{
+	memset(sin, 0, sizeof(*sin));
+	sin->sin_family = LKL_AF_INET;
+	sin->sin_port = be16((unsigned int)port);
+	sin->sin_addr.s_addr = addr;
+}
+
+static void sin6(struct lkl_sockaddr_in6 *sin, int last, int port)
+{
+	memset(sin, 0, sizeof(*sin));
+	sin->sin6_family = LKL_AF_INET6;
+	sin->sin6_port = be16((unsigned int)port);
+	sin->sin6_addr.lkl_s6_addr[0] = 0xfd;
+	sin->sin6_addr.lkl_s6_addr[15] = (unsigned char)last;
+}
+
+/* The server's end of the one TCP connection over IPv4. */
+static long tcp4_connection(void)
+{
+	struct lkl_sockaddr_in sin;
+	long lfd, fd;
+
+	if (!is_server) {
+		sin4(&sin, ip4(10, 0, 0, 1), PORT4);
+		return connect_to(LKL_AF_INET, &sin, sizeof(sin), 20);
+	}
+	sin4(&sin, 0, PORT4);
+	lfd = listen_on(LKL_AF_INET, &sin, sizeof(sin));
+	if (lfd < 0)
+		return lfd;
+	fd = lkl_sys_accept((int)lfd, NULL, NULL);
+	lkl_sys_close((unsigned int)lfd);
+	return fd;
+}
+
+/* ---- The sections ---- */
+
+static int setup_netdev(int id)
+{
+	int ifindex, r;
+
+	ifindex = lkl_netdev_get_ifindex(id);
+	if (!check(ifindex > 0, nm("lkl_netdev_get_ifindex finds the NIC"),
+		   "%s", lkl_strerror(ifindex)))
+		return -1;
+	CHECK_EQ(nm("lkl_netdev_get_ifindex of no device is -ENODEV"),
+		 lkl_netdev_get_ifindex(id + 1), -LKL_ENODEV);
+	r = lkl_if_up(ifindex);
+	check(r == 0, nm("lkl_if_up"), "%s", lkl_strerror(r));
+	r = lkl_if_set_ipv4(ifindex, ip4(10, 0, 0, is_server ? 1 : 2), 24);
+	check(r == 0, nm("lkl_if_set_ipv4 10.0.0.x/24"), "%s",
+	      lkl_strerror(r));
+	CHECK_EQ(nm("lkl_if_set_ipv4 with a 33-bit prefix is -EINVAL"),
+		 lkl_if_set_ipv4(ifindex, ip4(10, 0, 0, 9), 33), -LKL_EINVAL);
+	CHECK_EQ(nm("lkl_if_set_mtu above the device's maximum is -EINVAL"),
+		 lkl_if_set_mtu(ifindex, 70000), -LKL_EINVAL);
+	r = lkl_if_set_mtu(ifindex, 1500);
+	check(r == 0, nm("lkl_if_set_mtu 1500"), "%s", lkl_strerror(r));
+	return ifindex;
+}
+
+/* Bulk TCP both ways; prints the rates. */
+static long tcp4_bulk(void)
+{
+	uint64_t bad = 0;
+	double t;
+	long fd, r;
+
+	fd = tcp4_connection();
+	if (!check(fd >= 0, nm("TCP over IPv4 connected"), "%s",
+		   lkl_strerror((int)fd)))
+		return fd;
+	t = host_sec();
+	r = is_server ? recv_stream(fd, BULK_SIZE, 1, &bad) :
+			send_stream(fd, BULK_SIZE, 1);
+	t = host_sec() - t;
+	check_stream(r, bad, nm("64 MiB client to server, every byte checked"));
+	if (r == 0 && is_server)
+		printf("# TCP client to server: %.1f MiB/s\n", 64 / t);
+	t = host_sec();
+	r = is_server ? send_stream(fd, BULK_SIZE, 2) :
+			recv_stream(fd, BULK_SIZE, 2, &bad);
+	t = host_sec() - t;
+	check_stream(r, bad, nm("64 MiB server to client, every byte checked"));
+	if (r == 0 && !is_server)
+		printf("# TCP server to client: %.1f MiB/s\n", 64 / t);
+	return fd;
+}
+
+/* Let every group make ping sockets: the default range admits none. */
+static long allow_ping(void)
+{
+	static const char range[] = "0 2147483647\n";
+	long fd, r;
+
+	r = lkl_mount_fs("proc");
+	if (r)
+		return r;
+	fd = lkl_sys_openat(LKL_AT_FDCWD, "/proc/sys/net/ipv4/ping_group_range",
+			    LKL_O_WRONLY, 0);
+	if (fd < 0)
+		return fd;
+	r = lkl_sys_write((unsigned int)fd, range, sizeof(range) - 1);
+	lkl_sys_close((unsigned int)fd);
+	return r < 0 ? r : 0;
+}
+
+/* One echo request to the peer and its reply; 0 or -errno / 1 (bad). */
+static long ping_peer(void)
+{
+	struct lkl_sockaddr_in to;
+	unsigned char pkt[64], reply[128];
+	struct lkl_icmphdr *h = (struct lkl_icmphdr *)pkt;
+	long fd, r;
+
+	fd = lkl_sys_socket(LKL_AF_INET, LKL_SOCK_DGRAM, LKL_IPPROTO_ICMP);
+	if (fd < 0)
+		return fd;
+	memset(pkt, 0, sizeof(pkt));
+	h->type = LKL_ICMP_ECHO;
+	h->un.echo.sequence = be16(7);
+	memcpy(pkt + sizeof(*h), "lkl-ping", 8);
+	sin4(&to, ip4(10, 0, 0, is_server ? 2 : 1), 0);
+	r = lkl_sys_sendto((int)fd, pkt, sizeof(pkt), 0,
+			   (struct lkl_sockaddr *)&to, sizeof(to));
+	if (r == (long)sizeof(pkt))
+		r = lkl_sys_recvfrom((int)fd, reply, sizeof(reply), 0, NULL,
+				     NULL);
+	lkl_sys_close((unsigned int)fd);
+	if (r < 0)
+		return r;
+	h = (struct lkl_icmphdr *)reply;
+	if (r != (long)sizeof(pkt) || h->type != LKL_ICMP_ECHOREPLY ||
+	    h->un.echo.sequence != be16(7) ||
+	    memcmp(reply + sizeof(*h), "lkl-ping", 8))
+		return 1;
+	return 0;
+}
+
+static void icmp_echo(void)
+{
+	long r;
+
+	r = allow_ping();
+	if (!check(r == 0, nm("ping_group_range set through /proc/sys"), "%s",
+		   lkl_strerror((int)r)))
+		return;
+	r = ping_peer();
+	check(r == 0, nm("ICMP echo to the peer through a ping socket"),
+	      "%s", r == 1 ? "bad reply" : lkl_strerror((int)r));
+}
+
+static void tcp6(int ifindex)
+{
+	struct lkl_sockaddr_in6 sin;
+	unsigned char addr[16] = { 0xfd };
+	uint64_t bad = 0;
+	long lfd, fd, r;
+
+	addr[15] = (unsigned char)(is_server ? 1 : 2);
+	r = lkl_if_add_ipv6(ifindex, addr, 64);
+	if (!check(r == 0, nm("lkl_if_add_ipv6 fd00::x/64"), "%s",
+		   lkl_strerror((int)r)))
+		return;
+	if (is_server) {
+		/* Bound to the wildcard: usable before DAD is done. */
+		sin6(&sin, 0, PORT6);
+		sin.sin6_addr.lkl_s6_addr[0] = 0;
+		lfd = listen_on(LKL_AF_INET6, &sin, sizeof(sin));
+		if (!check(lfd >= 0, nm("IPv6 listen"), "%s",
+			   lkl_strerror((int)lfd)))
+			return;
+		fd = lkl_sys_accept((int)lfd, NULL, NULL);
+		lkl_sys_close((unsigned int)lfd);
+		r = fd < 0 ? fd : recv_stream(fd, V6_SIZE, 3, &bad);
+	} else {
+		/* Retried while duplicate address detection runs. */
+		sin6(&sin, 1, PORT6);
+		fd = connect_to(LKL_AF_INET6, &sin, sizeof(sin), 20);
+		r = fd < 0 ? fd : send_stream(fd, V6_SIZE, 3);
+	}
+	check_stream(r, bad, nm("4 MiB over TCP/IPv6 (fd00::/64), checked"));
+	if (fd >= 0)
+		lkl_sys_close((unsigned int)fd);
+}
+
+/*
+ * The end.  A halting kernel sends nothing more, not even what it had
+ * queued, so the server (the parent) halts last: it answers the client's
+ * byte and then waits for the client process to exit, which it does
+ * only once it has the answer.
+ */
+static void barrier(long fd)
+{
+	char c = 'x';
+	long r;
+
+	if (is_server) {
+		r = lkl_sys_read((unsigned int)fd, &c, 1);
+		if (r == 1)
+			r = lkl_sys_write((unsigned int)fd, &c, 1);
+	} else {
+		r = lkl_sys_write((unsigned int)fd, &c, 1);
+		if (r == 1)
+			r = lkl_sys_read((unsigned int)fd, &c, 1);
+	}
+	check(r == 1, nm("final exchange"), "%s", lkl_strerror((int)r));
+	lkl_sys_close((unsigned int)fd);
+}
+
+/* ---- Before boot ---- */
+
+static void add_errors(void)
+{
+	static const unsigned char mac[6] = { 2, 0, 0, 0, 0, 9 };
+	static const unsigned char mcast[6] = { 1, 0, 0, 0, 0, 9 };
+	FILE *file;
+	int sv[2];
+
+	CHECK_EQ("lkl_netdev_add_pipe of a closed fd is -EBADF",
+		 lkl_netdev_add_pipe(999, mac, 0), -LKL_EBADF);
+	file = tmpfile();
+	if (file) {
+		CHECK_EQ("lkl_netdev_add_pipe of a file is -ENOTSOCK",
+			 lkl_netdev_add_pipe(fileno(file), mac, 0),
+			 -LKL_ENOTSOCK);
+		fclose(file);
+	}
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0) {
+		CHECK_EQ("lkl_netdev_add_pipe of a stream socket is -EINVAL",
+			 lkl_netdev_add_pipe(sv[0], mac, 0), -LKL_EINVAL);
+		CHECK_EQ("lkl_netdev_add_pipe with a multicast MAC is -EINVAL",
+			 lkl_netdev_add_pipe(sv[0], mcast, 0), -LKL_EINVAL);
+		close(sv[0]);
+		close(sv[1]);
+	}
+	CHECK_EQ("lkl_netdev_remove of no device is -ENODEV",
+		 lkl_netdev_remove(3), -LKL_ENODEV);
+}
+
+/* ---- One side ---- */
+
+static void wait_client(void);
+
+static void busy_after_boot(const unsigned char mac[6])
+{
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) != 0)
+		return;
+	CHECK_EQ(nm("lkl_netdev_add_pipe after boot is -EBUSY"),
+		 lkl_netdev_add_pipe(sv[0], mac, 0), -LKL_EBUSY);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+static int run_side(int fd)
+{
+	unsigned char mac[6] = { 2, 0, 0, 0, 0, 0 };
+	int id, ifindex, threads, r;
+	long conn;
+
+	mac[5] = (unsigned char)(is_server ? 1 : 2);
+	test_section(nm("boot"), 60);
+	threads = host_thread_count();
+	id = lkl_netdev_add_pipe(fd, mac, 9000);
+	if (!check(id >= 0, nm("lkl_netdev_add_pipe"), "%s",
+		   lkl_strerror(id)))
+		return 1;
+	close(fd);
+	lkl_host_log_fd = -1;
+	r = lkl_start_kernel(&lkl_host_ops, BOOT_ARGS);
+	if (!check(r == 0, nm("boot"), "%s", lkl_strerror(r)))
+		return 1;
+	busy_after_boot(mac);
+	ifindex = setup_netdev(id);
+	if (ifindex < 0)
+		return 1;
+
+	test_section(nm("TCP over IPv4, 64 MiB each way"), 180);
+	conn = tcp4_bulk();
+	test_section(nm("ICMP echo"), 30);
+	icmp_echo();
+	test_section(nm("TCP over IPv6"), 60);
+	tcp6(ifindex);
+	test_section(nm("halt"), 60);
+	if (conn >= 0)
+		barrier(conn);
+	if (is_server)
+		wait_client();
+	test_section(nm("halt"), 60);
+	CHECK_EQ(nm("lkl_sys_halt"), lkl_sys_halt(), 0);
+	CHECK_EQ(nm("no host thread left after halt"), host_thread_count(),
+		 threads);
+	CHECK_EQ(nm("lkl_netdev_remove after halt"), lkl_netdev_remove(id), 0);
+	return 0;
+}
+
+/* The child's lines, counted here; its own summary line is dropped. */
+static void collect_child(FILE *f)
+{
+	char line[512];
+
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "ok - ", 5))
+			test_passed++;
+		else if (!strncmp(line, "FAIL - ", 7))
+			test_failed++;
+		else if (!strncmp(line, "skip - ", 7))
+			test_skipped++;
+		else if (strstr(line, " passed, "))
+			continue;
+		printf("%s", line);
+	}
+}
+
+/* The client's results, once it has exited. */
+static void wait_client(void)
+{
+	int status = -1;
+	pid_t w;
+	FILE *f;
+
+	test_section("client's results", 120);
+	f = fdopen(child_out, "r");
+	if (f) {
+		collect_child(f);
+		fclose(f);
+	} else {
+		close(child_out);
+	}
+	child_out = -1;
+	while ((w = waitpid(child_pid, &status, 0)) < 0 && errno == EINTR)
+		;
+	check(w == child_pid && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	      "client exits cleanly", "waitpid %d (%s), status 0x%x", (int)w,
+	      w < 0 ? strerror(errno) : "-", status);
+}
+
+int main(void)
+{
+	int sv[2], out[2];
+	pid_t pid;
+
+	add_errors();
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) || pipe(out)) {
+		check(0, "socketpair and pipe", "%s", strerror(errno));
+		return test_done();
+	}
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		dup2(out[1], 1);
+		close(out[0]);
+		close(out[1]);
+		close(sv[0]);
+		test_passed = test_failed = test_skipped = 0;
+		role = "client";
+		run_side(sv[1]);
+		return test_done();
+	}
+	close(out[1]);
+	close(sv[1]);
+	role = "server";
+	is_server = 1;
+	if (!check(pid > 0, "fork", "%s", strerror(errno)))
+		return test_done();
+	child_pid = pid;
+	child_out = out[0];
+	run_side(sv[0]);
+	/* A server that gave up early still counts the client. */
+	if (child_out >= 0)
+		wait_client();
+	return test_done();
+}
