@@ -236,6 +236,78 @@ int lkl_if_add_ipv6(int ifindex, const void *addr, unsigned int prefix_len);
 /** lkl_if_set_mtu - set interface @ifindex's MTU (-LKL_EINVAL if out of range). */
 int lkl_if_set_mtu(int ifindex, unsigned int mtu);
 
+/*
+ * Routes, source rules, neighbours (net_route.c, through rtnetlink) and
+ * sysctls.  All return 0 or a negative errno, the kernel's answer.
+ */
+
+/*
+ * lkl_if_set_ipv4/ipv6_gateway() put interface @ifindex's routes in a
+ * table of its own, number LKL_IF_TABLE_BASE + @ifindex (1001 for
+ * ifindex 1, ...), for ifindex 1..LKL_IF_TABLE_MAX_IFINDEX.  The source
+ * rule's priority is the same number, so that it comes before the main
+ * table's rule (32766).
+ */
+#define LKL_IF_TABLE_BASE		1000
+#define LKL_IF_TABLE_MAX_IFINDEX	30000
+
+/**
+ * lkl_set_ipv4_gateway - default route via @gw_be (network byte order)
+ * in the main table; replaces an existing one.  -LKL_ENETUNREACH when no
+ * interface reaches @gw_be.
+ */
+int lkl_set_ipv4_gateway(unsigned int gw_be);
+
+/** lkl_set_ipv6_gateway - the same for IPv6, @gw16 being 16 bytes. */
+int lkl_set_ipv6_gateway(const void *gw16);
+
+/**
+ * lkl_if_set_ipv4_gateway - per-interface routing, as multipath needs
+ * @ifindex: the interface (-LKL_ENODEV if <= 0 or too large)
+ * @addr_be: its address, network byte order
+ * @prefix: its prefix length, 0..32 (else -LKL_EINVAL)
+ * @gw_be: the gateway on its link
+ *
+ * In table LKL_IF_TABLE_BASE + @ifindex: the on-link route of
+ * @addr_be/@prefix and a default route via @gw_be through @ifindex; and
+ * the rule "from @addr_be/@prefix lookup that table", so that traffic
+ * from the interface's addresses leaves through it.  Calling it again
+ * replaces the routes and keeps the one rule.
+ */
+int lkl_if_set_ipv4_gateway(int ifindex, unsigned int addr_be,
+			    unsigned int prefix, unsigned int gw_be);
+
+/** lkl_if_set_ipv6_gateway - the same for IPv6 (16-byte addresses, 0..128). */
+int lkl_if_set_ipv6_gateway(int ifindex, const void *addr16,
+			    unsigned int prefix, const void *gw16);
+
+/**
+ * lkl_add_neighbor - a permanent neighbour entry (ARP or NDP): @ip (4
+ * bytes for LKL_AF_INET, 16 for LKL_AF_INET6; other @af is
+ * -LKL_EAFNOSUPPORT) is at @mac on interface @ifindex.  Replaces one.
+ */
+int lkl_add_neighbor(int ifindex, int af, const void *ip,
+		     const unsigned char mac[6]);
+
+/**
+ * lkl_sysctl - write @value to sysctl @path
+ * @path: "net.ipv4.tcp_congestion_control" (dots become slashes), or a
+ *        path under /proc/sys with slashes ("net/ipv4/conf/eth0.5/forwarding")
+ *        when a name holds a dot
+ *
+ * Mounts proc at /proc first if needed (lkl_mount_fs()).  -LKL_ENOENT for
+ * an unknown sysctl, -LKL_EINVAL for a bad path (empty, "..") or a value
+ * the kernel refuses, -LKL_ENAMETOOLONG.
+ */
+int lkl_sysctl(const char *path, const char *value);
+
+/**
+ * lkl_sysctl_get - read sysctl @path into @buf (@len bytes, > 0), NUL
+ * terminated, without its trailing newline.  Returns the length read (a
+ * value longer than @len - 1 is cut), or lkl_sysctl()'s errors.
+ */
+int lkl_sysctl_get(const char *path, char *buf, int len);
+
 #ifdef __cplusplus
 }
 #endif
