@@ -49,10 +49,10 @@
 
 /* Images, in the temporary directory. */
 enum { IMG_EXT4, IMG_VFAT, IMG_SYNC, IMG_RAND, IMG_MBR, IMG_GPT, IMG_BTRFS,
-       IMG_XFS, NR_IMGS };
+       IMG_XFS, IMG_TRUNC, NR_IMGS };
 static const char *const img_names[NR_IMGS] = {
 	"ext4.img", "vfat.img", "sync.img", "rand.img", "mbr.img", "gpt.img",
-	"btrfs.img", "xfs.img",
+	"btrfs.img", "xfs.img", "trunc.img",
 };
 
 /* The images that get the whole tree, and their filesystems. */
@@ -697,6 +697,8 @@ static int make_images(void)
 		const char *a3[] = { tool_mkfs_ext4, "-q", "-F", "-b", "4096",
 				     "-E", "offset=1048576", img[IMG_MBR],
 				     "5120", NULL };
+		const char *a4[] = { tool_mkfs_ext4, "-q", "-F", img[IMG_TRUNC],
+				     NULL };
 
 		CHECK("ext4 image made",
 		      !make_sparse(img[IMG_EXT4], 160 * MiB) && !run_tool(a1));
@@ -705,6 +707,10 @@ static int make_images(void)
 		CHECK("MBR image with ext4 in partition 1 made",
 		      !make_sparse(img[IMG_MBR], 24 * MiB) && !run_tool(a3) &&
 		      !write_mbr(img[IMG_MBR], 2048, 40960));
+		/* A 64 MiB ext4 cut to 8 MiB: its superblock promises more. */
+		CHECK("truncated ext4 image made",
+		      !make_sparse(img[IMG_TRUNC], 64 * MiB) && !run_tool(a4) &&
+		      !truncate(img[IMG_TRUNC], 8 * MiB));
 	}
 	if (tool_mkfs_vfat) {
 		const char *a1[] = { tool_mkfs_vfat, img[IMG_VFAT], NULL };
@@ -870,6 +876,10 @@ static void test_mount_errors(void)
 		check(r < 0, "random bytes as vfat: mount fails", "got %ld", r);
 		r = mount_img(IMG_RAND, 1, "ext4");
 		CHECK_EQ("random bytes: no partition 1", r, -LKL_ENXIO);
+	}
+	if (have_img(IMG_TRUNC)) {
+		r = mount_img(IMG_TRUNC, 0, "ext4");
+		check(r < 0, "truncated ext4 image: mount fails", "got %ld", r);
 	}
 	if (have_img(IMG_EXT4)) {
 		r = mount_img(IMG_EXT4, 0, "vfat");
