@@ -97,4 +97,11 @@ int lkl_mount_fs(const char *fstype);
 }
 #endif
 
+/*
+ * The host library's devices (disks, network devices, their
+ * configuration) and lkl_host_ops: one #include <lkl.h> gives the whole
+ * API.  lkl_host.h includes this file first, so either order works.
+ */
+#include <lkl_host.h>
+
 #endif /* _LKL_H */
