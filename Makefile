@@ -66,6 +66,7 @@ SONAME = liblkl.so.$(word 1,$(subst ., ,$(KVERSION))).$(word 2,$(subst ., ,$(KVE
 PROGRAMS := boot host-ops-test lkl-demo lkl-bench lkl-disk-bench header-conflicts disk cptofs net-pipe net-config
 
 .PHONY: all lib kernel headers programs test demo bench deps clean distclean help
+.PHONY: install uninstall
 all: lib programs
 
 help:
@@ -78,6 +79,8 @@ help:
 	@echo '  test          - build, then run every test; ends with "N passed, N failed"'
 	@echo '  bench         - build, then run the benchmark (prints figures)'
 	@echo '  deps          - install the Debian packages the build and tests need (root)'
+	@echo '  install       - install headers, libraries, lkl.pc and tools under $$(DESTDIR)$$(PREFIX)'
+	@echo '  uninstall     - remove what install put there'
 	@echo '  clean         - remove this target'"'"'s output folder ($(OUT))'
 	@echo '  distclean     - remove $(BUILD) entirely, the unpacked kernel included'
 	@echo
@@ -87,6 +90,7 @@ help:
 	@echo '  DEBUG=1           debug info in kernel and host code (own output folder)'
 	@echo '  V=1               show every command'
 	@echo '  BUILD=dir         where trees and outputs go (default ./build)'
+	@echo '  PREFIX=/usr/local DESTDIR=  where install puts things'
 	@echo
 	@echo 'Output for this target: $(OUT)/{lib,include,bin}'
 
@@ -209,6 +213,44 @@ bench: all
 test: all
 	$(Q)LKL_LIBDIR=$(LIBDIR) LKL_INCDIR=$(INC) LKL_CC="$(CC)" NM="$(NM)" \
 		tools/lkl/tests/run-tests.sh $(BINDIR)
+
+# ---- Installing ------------------------------------------------------------
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+I_INC = $(DESTDIR)$(PREFIX)/include
+I_LIB = $(DESTDIR)$(PREFIX)/lib
+I_BIN = $(DESTDIR)$(PREFIX)/bin
+INSTALL_PROGRAMS := cptofs lklfuse fs2tar lkl-demo
+
+install: all
+	@echo "  INSTALL $(DESTDIR)$(PREFIX)"
+	$(Q)cd $(INC) && find . -name '*.h' | sort | while read -r h; do \
+		install -D -m 644 "$$h" "$(I_INC)/$$h" || exit 1; done
+	$(Q)install -D -m 644 $(LIBDIR)/liblkl.a $(I_LIB)/liblkl.a
+	$(Q)install -D -m 755 $(LIBDIR)/liblkl.so.$(KVERSION) $(I_LIB)/liblkl.so.$(KVERSION)
+	$(Q)ln -sf liblkl.so.$(KVERSION) $(I_LIB)/$(SONAME)
+	$(Q)ln -sf liblkl.so.$(KVERSION) $(I_LIB)/liblkl.so
+	$(Q)for p in $(INSTALL_PROGRAMS); do \
+		install -D -m 755 $(BINDIR)/$$p $(I_BIN)/$$p || exit 1; done
+	$(Q)ln -sf cptofs $(I_BIN)/cpfromfs
+	$(Q)mkdir -p $(I_LIB)/pkgconfig
+	$(Q)printf '%s\n' '# SPDX-License-Identifier: GPL-2.0' 'prefix=$(PREFIX)' 'exec_prefix=$${prefix}' \
+		'libdir=$${exec_prefix}/lib' 'includedir=$${prefix}/include' '' \
+		'Name: lkl' \
+		'Description: Linux Kernel Library: the Linux kernel as a library' \
+		'Version: $(KVERSION)' \
+		'Cflags: -I$${includedir}' \
+		'Libs: -L$${libdir} -llkl' \
+		'Libs.private: -lpthread' > $(OUT)/lkl.pc
+	$(Q)install -D -m 644 $(OUT)/lkl.pc $(I_LIB)/pkgconfig/lkl.pc
+
+uninstall:
+	@echo "  UNINSTALL $(DESTDIR)$(PREFIX)"
+	$(Q)rm -f $(I_INC)/lkl.h $(I_INC)/lkl_host.h $(I_LIB)/liblkl.a \
+		$(I_LIB)/liblkl.so.$(KVERSION) $(I_LIB)/$(SONAME) $(I_LIB)/liblkl.so \
+		$(I_LIB)/pkgconfig/lkl.pc $(addprefix $(I_BIN)/,$(INSTALL_PROGRAMS) cpfromfs)
+	$(Q)rm -rf $(I_INC)/lkl
 
 clean:
 	rm -rf $(OUT)
