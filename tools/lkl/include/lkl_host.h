@@ -290,6 +290,15 @@ int lkl_add_neighbor(int ifindex, int af, const void *ip,
 		     const unsigned char mac[6]);
 
 /**
+ * lkl_qdisc_add - make @kind ("fq", "fq_codel", ...) the root queueing
+ * discipline of interface @ifindex, replacing the one there (like `tc
+ * qdisc replace dev X root KIND`).  Returns 0, -LKL_EINVAL for a bad
+ * index or name, -LKL_ENOENT for a kind the kernel does not have,
+ * -LKL_ENODEV for no such interface.
+ */
+int lkl_qdisc_add(int ifindex, const char *kind);
+
+/**
  * lkl_sysctl - write @value to sysctl @path
  * @path: "net.ipv4.tcp_congestion_control" (dots become slashes), or a
  *        path under /proc/sys with slashes ("net/ipv4/conf/eth0.5/forwarding")

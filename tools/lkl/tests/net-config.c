@@ -28,6 +28,7 @@
 #include <lkl/linux/in.h>
 #include <lkl/linux/in6.h>
 #include <lkl/linux/netlink.h>
+#include <lkl/linux/pkt_sched.h>
 #include <lkl/linux/rtnetlink.h>
 #include <lkl/socket.h>
 
@@ -477,6 +478,83 @@ static void test_errors(void)
 		 lkl_add_neighbor(0, LKL_AF_INET, &a, gw_mac_a), -LKL_ENODEV);
 }
 
+/* The kind of @ifindex's root qdisc, from an RTM_GETQDISC dump. */
+static int root_qdisc_kind(int ifindex, char *kind, size_t len)
+{
+	struct {
+		struct lkl_nlmsghdr h;
+		struct lkl_tcmsg tc;
+	} req;
+	static char buf[DUMP_BUF];
+	long fd, n;
+	int found = 0, done = 0;
+
+	fd = lkl_sys_socket(LKL_AF_NETLINK, LKL_SOCK_RAW, LKL_NETLINK_ROUTE);
+	if (fd < 0)
+		return (int)fd;
+	memset(&req, 0, sizeof(req));
+	req.h.nlmsg_len = sizeof(req);
+	req.h.nlmsg_type = LKL_RTM_GETQDISC;
+	req.h.nlmsg_flags = LKL_NLM_F_REQUEST | LKL_NLM_F_DUMP;
+	req.h.nlmsg_seq = 9;
+	if (lkl_sys_sendto((int)fd, &req, sizeof(req), 0, NULL, 0) < 0)
+		done = 1;
+	while (!done) {
+		const struct lkl_nlmsghdr *h = (void *)buf;
+
+		n = lkl_sys_recvfrom((int)fd, buf, sizeof(buf), 0, NULL, NULL);
+		if (n <= 0)
+			break;
+		for (; LKL_NLMSG_OK(h, n); h = LKL_NLMSG_NEXT(h, n)) {
+			const struct lkl_tcmsg *tc = LKL_NLMSG_DATA(h);
+			const struct lkl_rtattr *rta = LKL_TCA_RTA(tc);
+			int alen = (int)LKL_TCA_PAYLOAD(h);
+
+			if (h->nlmsg_type != LKL_RTM_NEWQDISC) {
+				done = 1;
+				break;
+			}
+			if (tc->tcm_ifindex != ifindex ||
+			    tc->tcm_parent != LKL_TC_H_ROOT)
+				continue;
+			for (; LKL_RTA_OK(rta, alen);
+			     rta = LKL_RTA_NEXT(rta, alen)) {
+				if (rta->rta_type != LKL_TCA_KIND)
+					continue;
+				snprintf(kind, len, "%s",
+					 (const char *)LKL_RTA_DATA(rta));
+				found = 1;
+			}
+		}
+	}
+	lkl_sys_close((unsigned int)fd);
+	return found ? 0 : -1;
+}
+
+static void test_qdisc(void)
+{
+	char kind[32] = "";
+	int r;
+
+	test_section("qdisc", 30);
+	r = lkl_qdisc_add(if_a, "fq");
+	CHECK_EQ("lkl_qdisc_add fq on A", r, 0);
+	r = root_qdisc_kind(if_a, kind, sizeof(kind));
+	check(r == 0 && !strcmp(kind, "fq"), "A's root qdisc is fq (dump)",
+	      "r=%d kind=\"%s\"", r, kind);
+	r = lkl_qdisc_add(if_a, "fq_codel");
+	CHECK_EQ("lkl_qdisc_add fq_codel replaces it", r, 0);
+	r = root_qdisc_kind(if_a, kind, sizeof(kind));
+	check(r == 0 && !strcmp(kind, "fq_codel"),
+	      "A's root qdisc is now fq_codel", "r=%d kind=\"%s\"", r, kind);
+	CHECK_EQ("unknown qdisc kind: -ENOENT",
+		 lkl_qdisc_add(if_a, "nosuchqdisc"), -LKL_ENOENT);
+	CHECK_EQ("qdisc on ifindex 9999: -ENODEV",
+		 lkl_qdisc_add(9999, "fq"), -LKL_ENODEV);
+	CHECK_EQ("empty qdisc kind: -EINVAL", lkl_qdisc_add(if_a, ""),
+		 -LKL_EINVAL);
+}
+
 static void test_sysctl(void)
 {
 	char buf[64], name[128];
@@ -545,6 +623,7 @@ int main(void)
 	test_source_routing();
 	test_ipv6_routes();
 	test_errors();
+	test_qdisc();
 	test_sysctl();
 	test_section("halt", 60);
 	CHECK_EQ("lkl_sys_halt", lkl_sys_halt(), 0);
