@@ -63,7 +63,7 @@ LIB_OBJS := $(patsubst tools/lkl/lib/%.c,$(OBJDIR)/lib/%.o,$(LIB_SRCS))
 KVERSION = $(shell $(MAKE) -s -C $(KTREE) kernelversion 2>/dev/null)
 SONAME = liblkl.so.$(word 1,$(subst ., ,$(KVERSION))).$(word 2,$(subst ., ,$(KVERSION)))
 
-PROGRAMS := boot host-ops-test lkl-demo lkl-bench lkl-disk-bench header-conflicts disk cptofs net-pipe net-config
+PROGRAMS := boot host-ops-test lkl-demo lkl-bench lkl-disk-bench header-conflicts disk cptofs net-pipe net-config net-tap
 
 .PHONY: all lib kernel headers programs test demo bench deps clean distclean help
 .PHONY: install uninstall
@@ -173,6 +173,7 @@ $(BINDIR)/disk: tools/lkl/tests/disk.c tools/lkl/tests/test.h $(LIBDIR)/liblkl.a
 $(BINDIR)/cptofs: tools/lkl/fs/cptofs.c $(LIBDIR)/liblkl.a
 $(BINDIR)/net-pipe: tools/lkl/tests/net-pipe.c tools/lkl/tests/test.h $(LIBDIR)/liblkl.a
 $(BINDIR)/net-config: tools/lkl/tests/net-config.c tools/lkl/tests/test.h $(LIBDIR)/liblkl.a
+$(BINDIR)/net-tap: tools/lkl/tests/net-tap.c tools/lkl/tests/test.h $(LIBDIR)/liblkl.a
 
 $(addprefix $(BINDIR)/,$(PROGRAMS)):
 	@mkdir -p $(BINDIR)

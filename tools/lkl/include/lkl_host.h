@@ -120,7 +120,7 @@ long lkl_mount_disk(int id, unsigned int part, const char *fstype, int flags,
  */
 long lkl_umount_disk(int id, unsigned int part, int flags);
 
-/* ---- Network devices (virtio_net.c, net_pipe.c, net_config.c) ---- */
+/* ---- Network devices (virtio_net.c, net_pipe.c, net_tap.c, net_config.c) ---- */
 
 /*
  * A network device of the kernel (a virtio-net NIC, eth0, eth1, ... in
@@ -190,6 +190,24 @@ int lkl_netdev_add(struct lkl_netdev_backend *be, const unsigned char mac[6],
  * stream socket: it would not keep frames apart), and lkl_netdev_add()'s.
  */
 int lkl_netdev_add_pipe(int fd, const unsigned char mac[6], unsigned int mtu);
+
+/**
+ * lkl_netdev_add_tap - a network device whose frames go through a host
+ * TAP interface (net_tap.c)
+ * @ifname: the TAP's name (1..15 bytes, no '/', ':' or blanks); an
+ *          existing TAP is attached, else one is created (it goes away
+ *          with LKL's fd unless made persistent, e.g. `ip tuntap add`)
+ * @mac, @mtu: as for lkl_netdev_add()
+ *
+ * Opens /dev/net/tun with IFF_TAP | IFF_NO_PI | IFF_VNET_HDR, a 12-byte
+ * virtio-net header (LKL_NETDEV_HDR_LEN) and no offloads; needs
+ * CAP_NET_ADMIN, or a TAP owned by the caller.  Returns the id or a
+ * negative errno: -LKL_EINVAL (bad name, or a non-TAP interface of that
+ * name), -LKL_ENOENT (no /dev/net/tun), -LKL_EPERM or -LKL_EACCES, -LKL_EBUSY
+ * (TAP in use), and lkl_netdev_add()'s.
+ */
+int lkl_netdev_add_tap(const char *ifname, const unsigned char mac[6],
+		       unsigned int mtu);
 
 /**
  * lkl_netdev_remove - close network device @id's backend and free it

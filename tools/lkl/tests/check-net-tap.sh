@@ -1,0 +1,158 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# check-net-tap.sh [BINDIR] - LKL on a TAP device (lkl_netdev_add_tap())
+# against the host's network stack, all inside two private network
+# namespaces.
+#
+# As root, makes namespaces lkltest-lkl-PID and lkltest-peer-PID.  In the
+# first: a persistent TAP lkltap0 and one end of a veth pair, both on a
+# bridge (no address on the host side: 10.77.0.1/24 is LKL's, in LKL's
+# kernel).  In the second: the veth's other end, 10.77.0.2/24, and a
+# native server (python3) for TCP and UDP.  BINDIR/net-tap (default
+# $LKL_BINDIR) runs in the first namespace: ICMP both ways, 64 MiB of TCP
+# each way checked by CRC-32, one UDP datagram each way.  A trap deletes
+# the namespaces (and with them TAP, bridge and veth) whatever happens;
+# nothing is sent outside them.  Skipped, with the reason, when not root
+# or without /dev/net/tun, ip, ping or python3.  One "ok"/"FAIL"/"skip"
+# line per check, then "N passed, N failed[, N skipped]".
+
+set -u
+
+bindir=${1:-${LKL_BINDIR:-}}
+pass=0
+fail=0
+skip=0
+T=300			# seconds for the LKL program
+
+summary() {
+	if [ $skip -gt 0 ]; then
+		echo "$pass passed, $fail failed, $skip skipped"
+	else
+		echo "$pass passed, $fail failed"
+	fi
+	[ $fail -eq 0 ]
+	exit
+}
+
+ok() { echo "ok - $1"; pass=$((pass + 1)); }
+bad() { echo "FAIL - $1: $2"; fail=$((fail + 1)); }
+skip_all() { echo "skip - net-tap: $1"; skip=1; summary; }
+
+PATH=$PATH:/sbin:/usr/sbin
+[ "$(id -u)" = 0 ] || skip_all "not root (needs network namespaces and a TAP)"
+[ -c /dev/net/tun ] || skip_all "no /dev/net/tun"
+for tool in ip ping python3 timeout; do
+	command -v $tool >/dev/null || skip_all "no $tool"
+done
+if [ -z "$bindir" ] || [ ! -x "$bindir/net-tap" ]; then
+	bad "net-tap built" "not found in '${bindir}'"
+	summary
+fi
+
+lns=lkltest-lkl-$$
+pns=lkltest-peer-$$
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/lkl-net-tap-XXXXXX")
+server_pid=
+
+cleanup() {
+	[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
+	ip -n "$lns" link del lkltap0 2>/dev/null
+	ip netns del "$lns" 2>/dev/null
+	ip netns del "$pns" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+# setup: the namespaces, the TAP, the bridge and the veth pair.
+setup() {
+	ip netns add "$lns" && ip netns add "$pns" &&
+	ip -n "$lns" link set lo up && ip -n "$pns" link set lo up &&
+	ip -n "$lns" tuntap add dev lkltap0 mode tap &&
+	ip -n "$lns" link add lklbr0 type bridge forward_delay 0 stp_state 0 &&
+	ip -n "$lns" link add lklv0 type veth peer name lklv1 &&
+	ip -n "$lns" link set lklv1 netns "$pns" &&
+	ip -n "$lns" link set lkltap0 master lklbr0 &&
+	ip -n "$lns" link set lklv0 master lklbr0 &&
+	ip -n "$lns" link set lkltap0 up &&
+	ip -n "$lns" link set lklv0 up &&
+	ip -n "$lns" link set lklbr0 up &&
+	ip -n "$pns" addr add 10.77.0.2/24 dev lklv1 &&
+	ip -n "$pns" link set lklv1 up
+}
+
+# The native side: TCP 5000 (receive, answer length and CRC-32), TCP 5001
+# (send CRC-32 then 64 MiB), UDP 5002 (echo with "native:").
+SERVER='
+import os, socket, struct, sys, zlib
+addr = "10.77.0.2"
+def tcp(port):
+    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((addr, port)); s.listen(1); s.settimeout(120); return s
+a, b = tcp(5000), tcp(5001)
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind((addr, 5002)); u.settimeout(120)
+open(sys.argv[1], "w").close()
+c, _ = a.accept(); c.settimeout(60); n = 0; crc = 0
+while True:
+    d = c.recv(1 << 20)
+    if not d: break
+    n += len(d); crc = zlib.crc32(d, crc)
+c.sendall(b"%d %08x\n" % (n, crc)); c.close()
+data = os.urandom(64 << 20)
+c, _ = b.accept(); c.settimeout(60)
+c.sendall(struct.pack(">I", zlib.crc32(data)) + data); c.close()
+d, peer = u.recvfrom(2048); u.sendto(b"native:" + d, peer)
+print("# native: received %d bytes over TCP, a %d-byte datagram" % (n, len(d)))
+'
+
+if ! setup >"$tmp/setup.log" 2>&1; then
+	bad "namespaces, TAP, bridge and veth set up" "$(tr '\n' ' ' <"$tmp/setup.log")"
+	summary
+fi
+ok "namespaces $lns and $pns, TAP, bridge and veth set up"
+
+timeout 200 ip netns exec "$pns" python3 -c "$SERVER" "$tmp/ready" \
+	>"$tmp/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 100); do
+	[ -e "$tmp/ready" ] && break
+	kill -0 "$server_pid" 2>/dev/null || break
+	sleep 0.1
+done
+if [ ! -e "$tmp/ready" ]; then
+	bad "native server listening" "$(tr '\n' ' ' <"$tmp/server.log")"
+	summary
+fi
+
+peer_cmd="timeout 30 ip netns exec $pns ping -c 3 -i 0.2 -W 2 -q 10.77.0.1 >$tmp/ping.log 2>&1"
+timeout -k 10 $T ip netns exec "$lns" "$bindir/net-tap" lkltap0 "$peer_cmd" \
+	>"$tmp/lkl.log" 2>&1
+rc=$?
+while IFS= read -r line; do
+	case "$line" in
+	"ok - "*) echo "$line"; pass=$((pass + 1)) ;;
+	"FAIL - "*) echo "$line"; fail=$((fail + 1)) ;;
+	"skip - "*) echo "$line"; skip=$((skip + 1)) ;;
+	*" passed, "*" failed"*) ;;
+	*) echo "$line" ;;
+	esac
+done <"$tmp/lkl.log"
+if grep -q '^FAIL - native pings' "$tmp/lkl.log"; then
+	sed 's/^/# ping: /' "$tmp/ping.log"
+fi
+if [ $rc -ne 0 ] && [ $fail -eq 0 ]; then
+	bad "net-tap exits cleanly" "status $rc"
+fi
+
+wait "$server_pid"
+src=$?
+server_pid=
+sed 's/^/    /' "$tmp/server.log" | grep -v '^    # ' || true
+grep '^# ' "$tmp/server.log"
+if [ $src -eq 0 ]; then
+	ok "native server done"
+else
+	bad "native server done" "status $src"
+fi
+summary

@@ -1,0 +1,437 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * net-tap.c TAP PEER-CMD - LKL on a host TAP interface
+ * (lkl_netdev_add_tap()), against the host's own network stack.
+ *
+ * Run by check-net-tap.sh inside a private network namespace whose TAP
+ * (persistent, named TAP) is bridged to a veth pair leading to the
+ * peer namespace, 10.77.0.2/24, where a native server (python3) waits:
+ *   TCP 5000: we send 64 MiB, it answers "LENGTH CRC32\n" of what it got;
+ *   TCP 5001: it sends a 4-byte big-endian CRC32, then 64 MiB, then EOF;
+ *   UDP 5002: it answers a datagram with "native:" and the datagram.
+ * LKL is 10.77.0.1/24.  PEER-CMD, a shell command (the peer pinging us),
+ * runs while the kernel is up; its exit status is a check.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include <lkl.h>
+#include <lkl_host.h>
+#include <lkl/linux/fcntl.h>
+#include <lkl/linux/icmp.h>
+#include <lkl/linux/in.h>
+#include <lkl/linux/time.h>
+#include <lkl/socket.h>
+
+#include "test.h"
+
+#define MiB		(1024 * 1024)
+#define BULK_SIZE	(64u * MiB)
+#define CHUNK		(256 * 1024)
+#define BOOT_ARGS	"mem=128M loglevel=4"
+
+static uint32_t crc_table[256];
+
+static void crc_init(void)
+{
+	uint32_t c, n, k;
+
+	for (n = 0; n < 256; n++) {
+		c = n;
+		for (k = 0; k < 8; k++)
+			c = c & 1 ? 0xedb88320U ^ (c >> 1) : c >> 1;
+		crc_table[n] = c;
+	}
+}
+
+/* CRC-32 (zlib's): crc = crc32(crc, buf, len), starting from 0. */
+static uint32_t crc32(uint32_t crc, const unsigned char *buf, size_t len)
+{
+	size_t i;
+
+	crc = ~crc;
+	for (i = 0; i < len; i++)
+		crc = crc_table[(crc ^ buf[i]) & 0xff] ^ (crc >> 8);
+	return ~crc;
+}
+
+static double host_sec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static unsigned int ip4(int a, int b, int c, int d)
+{
+	unsigned char x[4] = { (unsigned char)a, (unsigned char)b,
+			       (unsigned char)c, (unsigned char)d };
+	unsigned int v;
+
+	memcpy(&v, x, sizeof(v));
+	return v;
+}
+
+static uint16_t be16(unsigned int v)
+{
+	unsigned char x[2] = { (unsigned char)(v >> 8), (unsigned char)v };
+	uint16_t r;
+
+	memcpy(&r, x, sizeof(r));
+	return r;
+}
+
+static void peer_sin(struct lkl_sockaddr_in *sin, int port)
+{
+	memset(sin, 0, sizeof(*sin));
+	sin->sin_family = LKL_AF_INET;
+	sin->sin_port = be16((unsigned int)port);
+	sin->sin_addr.s_addr = ip4(10, 77, 0, 2);
+}
+
+/* A socket with receive and send timeouts of @sec seconds. */
+static long timed_socket(int type, int proto, int sec)
+{
+	struct lkl_timeval tv = { sec, 0 };
+	long fd = lkl_sys_socket(LKL_AF_INET, type, proto);
+
+	if (fd < 0)
+		return fd;
+	lkl_sys_setsockopt((int)fd, LKL_SOL_SOCKET, LKL_SO_RCVTIMEO_OLD,
+			   (char *)&tv, sizeof(tv));
+	lkl_sys_setsockopt((int)fd, LKL_SOL_SOCKET, LKL_SO_SNDTIMEO_OLD,
+			   (char *)&tv, sizeof(tv));
+	return fd;
+}
+
+/* Connect to the peer's @port, retried for a few seconds. */
+static long connect_peer(int port)
+{
+	struct timespec pause = { 0, 100 * 1000 * 1000 };
+	struct lkl_sockaddr_in sin;
+	long fd, r = -LKL_ETIMEDOUT;
+	int i;
+
+	peer_sin(&sin, port);
+	for (i = 0; i < 50; i++) {
+		fd = timed_socket(LKL_SOCK_STREAM, 0, 30);
+		if (fd < 0)
+			return fd;
+		r = lkl_sys_connect((int)fd, (struct lkl_sockaddr *)&sin,
+				    sizeof(sin));
+		if (!r)
+			return fd;
+		lkl_sys_close((unsigned int)fd);
+		nanosleep(&pause, NULL);
+	}
+	return r;
+}
+
+static long write_all(long fd, const void *buf, size_t len)
+{
+	size_t off = 0;
+	long r;
+
+	while (off < len) {
+		r = lkl_sys_write((unsigned int)fd, (const char *)buf + off,
+				  len - off);
+		if (r <= 0)
+			return r ? r : -LKL_EPIPE;
+		off += (size_t)r;
+	}
+	return 0;
+}
+
+/* Read until EOF or @max bytes: the count, or -errno. */
+static long read_all(long fd, void *buf, size_t max)
+{
+	size_t off = 0;
+	long r;
+
+	while (off < max) {
+		r = lkl_sys_read((unsigned int)fd, (char *)buf + off, max - off);
+		if (r < 0)
+			return r;
+		if (r == 0)
+			break;
+		off += (size_t)r;
+	}
+	return (long)off;
+}
+
+/* ---- LKL to native ---- */
+
+static long send_bulk(long fd, uint32_t *crc)
+{
+	static unsigned char buf[CHUNK];
+	uint32_t pos, i;
+	long r;
+
+	*crc = 0;
+	for (pos = 0; pos < BULK_SIZE; pos += CHUNK) {
+		for (i = 0; i < CHUNK; i++)
+			buf[i] = (unsigned char)((pos + i) * 2654435761U >> 13);
+		*crc = crc32(*crc, buf, CHUNK);
+		r = write_all(fd, buf, CHUNK);
+		if (r)
+			return r;
+	}
+	return lkl_sys_shutdown((int)fd, LKL_SHUT_WR);
+}
+
+static void tcp_to_native(void)
+{
+	char reply[64], want[64];
+	uint32_t crc;
+	double t;
+	long fd, r;
+
+	test_section("TCP 64 MiB LKL to native", 120);
+	fd = connect_peer(5000);
+	if (!check(fd >= 0, "TCP connect to native 10.77.0.2:5000", "%s",
+		   lkl_strerror((int)fd)))
+		return;
+	t = host_sec();
+	r = send_bulk(fd, &crc);
+	if (!r)
+		r = read_all(fd, reply, sizeof(reply) - 1);
+	t = host_sec() - t;
+	lkl_sys_close((unsigned int)fd);
+	if (!check(r > 0, "TCP 64 MiB LKL to native sent", "%s",
+		   lkl_strerror((int)r)))
+		return;
+	reply[r] = 0;
+	snprintf(want, sizeof(want), "%u %08x\n", BULK_SIZE, crc);
+	if (check(!strcmp(reply, want), "TCP 64 MiB LKL to native, CRC-32 matches",
+		  "native got \"%.40s\", want \"%.40s\"", reply, want))
+		printf("# TCP LKL to native: %.1f MiB/s\n", 64 / t);
+}
+
+/* ---- Native to LKL ---- */
+
+static long recv_bulk(long fd, uint32_t *crc, uint32_t *len)
+{
+	static unsigned char buf[CHUNK];
+	long r;
+
+	*crc = 0;
+	*len = 0;
+	for (;;) {
+		r = lkl_sys_read((unsigned int)fd, (char *)buf, sizeof(buf));
+		if (r <= 0)
+			return r;
+		*crc = crc32(*crc, buf, (size_t)r);
+		*len += (uint32_t)r;
+		if (*len > BULK_SIZE)
+			return -LKL_EMSGSIZE;
+	}
+}
+
+static void tcp_from_native(void)
+{
+	unsigned char head[4];
+	uint32_t want, crc = 0, len = 0;
+	double t;
+	long fd, r;
+
+	test_section("TCP 64 MiB native to LKL", 120);
+	fd = connect_peer(5001);
+	if (!check(fd >= 0, "TCP connect to native 10.77.0.2:5001", "%s",
+		   lkl_strerror((int)fd)))
+		return;
+	t = host_sec();
+	r = read_all(fd, head, sizeof(head));
+	if (r == (long)sizeof(head))
+		r = recv_bulk(fd, &crc, &len);
+	else if (r >= 0)
+		r = -LKL_ECONNRESET;
+	t = host_sec() - t;
+	lkl_sys_close((unsigned int)fd);
+	if (!check(r == 0, "TCP 64 MiB native to LKL received", "%s",
+		   lkl_strerror((int)r)))
+		return;
+	want = (uint32_t)head[0] << 24 | (uint32_t)head[1] << 16 |
+	       (uint32_t)head[2] << 8 | head[3];
+	CHECK_EQ("TCP native to LKL length", len, BULK_SIZE);
+	if (check(crc == want, "TCP 64 MiB native to LKL, CRC-32 matches",
+		  "got %08x, want %08x", crc, want))
+		printf("# TCP native to LKL: %.1f MiB/s\n", 64 / t);
+}
+
+/* ---- UDP, ICMP ---- */
+
+static void udp_exchange(void)
+{
+	static char msg[] = "lkl-udp-datagram";
+	struct lkl_sockaddr_in sin;
+	char reply[128];
+	long fd, r;
+
+	test_section("UDP", 30);
+	fd = timed_socket(LKL_SOCK_DGRAM, 0, 10);
+	if (!check(fd >= 0, "UDP socket", "%s", lkl_strerror((int)fd)))
+		return;
+	peer_sin(&sin, 5002);
+	r = lkl_sys_sendto((int)fd, msg, sizeof(msg) - 1, 0,
+			   (struct lkl_sockaddr *)&sin, sizeof(sin));
+	check(r == (long)sizeof(msg) - 1, "UDP datagram LKL to native",
+	      "%s", lkl_strerror((int)r));
+	r = lkl_sys_recvfrom((int)fd, reply, sizeof(reply) - 1, 0, NULL, NULL);
+	lkl_sys_close((unsigned int)fd);
+	if (!check(r > 0, "UDP datagram native to LKL", "%s",
+		   lkl_strerror((int)r)))
+		return;
+	reply[r] = 0;
+	CHECK_STR("UDP reply is native's echo", reply, "native:lkl-udp-datagram");
+}
+
+/* Let every group make ping sockets: the default range admits none. */
+static long allow_ping(void)
+{
+	static const char range[] = "0 2147483647\n";
+	long fd, r;
+
+	r = lkl_mount_fs("proc");
+	if (r)
+		return r;
+	fd = lkl_sys_openat(LKL_AT_FDCWD, "/proc/sys/net/ipv4/ping_group_range",
+			    LKL_O_WRONLY, 0);
+	if (fd < 0)
+		return fd;
+	r = lkl_sys_write((unsigned int)fd, range, sizeof(range) - 1);
+	lkl_sys_close((unsigned int)fd);
+	return r < 0 ? r : 0;
+}
+
+/* One echo request to the peer, its reply checked: 0, -errno or 1. */
+static long ping_once(void)
+{
+	struct lkl_sockaddr_in to;
+	unsigned char pkt[64], reply[128];
+	struct lkl_icmphdr *h = (struct lkl_icmphdr *)pkt;
+	long fd, r;
+
+	fd = timed_socket(LKL_SOCK_DGRAM, LKL_IPPROTO_ICMP, 2);
+	if (fd < 0)
+		return fd;
+	memset(pkt, 0, sizeof(pkt));
+	h->type = LKL_ICMP_ECHO;
+	h->un.echo.sequence = be16(7);
+	memcpy(pkt + sizeof(*h), "lkl-ping", 8);
+	peer_sin(&to, 0);
+	r = lkl_sys_sendto((int)fd, pkt, sizeof(pkt), 0,
+			   (struct lkl_sockaddr *)&to, sizeof(to));
+	if (r == (long)sizeof(pkt))
+		r = lkl_sys_recvfrom((int)fd, reply, sizeof(reply), 0, NULL,
+				     NULL);
+	lkl_sys_close((unsigned int)fd);
+	if (r < 0)
+		return r;
+	h = (struct lkl_icmphdr *)reply;
+	if (r != (long)sizeof(pkt) || h->type != LKL_ICMP_ECHOREPLY ||
+	    h->un.echo.sequence != be16(7) ||
+	    memcmp(reply + sizeof(*h), "lkl-ping", 8))
+		return 1;
+	return 0;
+}
+
+static void ping_native(void)
+{
+	long r;
+	int i;
+
+	test_section("ICMP echo", 30);
+	r = allow_ping();
+	if (!check(r == 0, "ping_group_range set through /proc/sys", "%s",
+		   lkl_strerror((int)r)))
+		return;
+	/* The first may be lost while the bridge learns: three tries. */
+	for (i = 0, r = 1; i < 3 && r; i++)
+		r = ping_once();
+	check(r == 0, "ICMP echo LKL to native through a ping socket", "%s",
+	      r == 1 ? "bad reply" : lkl_strerror((int)r));
+}
+
+static void peer_pings(const char *cmd)
+{
+	int st;
+
+	test_section("native pings LKL", 60);
+	fflush(stdout);
+	st = system(cmd);
+	check(st == 0, "native pings LKL (10.77.0.1)", "'%s' gave status %d",
+	      cmd, st);
+}
+
+/* ---- Before boot ---- */
+
+static void add_errors(void)
+{
+	static const unsigned char mac[6] = { 2, 0, 0, 0x77, 0, 9 };
+
+	CHECK_EQ("lkl_netdev_add_tap with a NULL name is -EINVAL",
+		 lkl_netdev_add_tap(NULL, mac, 0), -LKL_EINVAL);
+	CHECK_EQ("lkl_netdev_add_tap with an empty name is -EINVAL",
+		 lkl_netdev_add_tap("", mac, 0), -LKL_EINVAL);
+	CHECK_EQ("lkl_netdev_add_tap with a 16-byte name is -EINVAL",
+		 lkl_netdev_add_tap("0123456789abcdef", mac, 0), -LKL_EINVAL);
+	CHECK_EQ("lkl_netdev_add_tap with a '/' in the name is -EINVAL",
+		 lkl_netdev_add_tap("a/b", mac, 0), -LKL_EINVAL);
+	CHECK_EQ("lkl_netdev_add_tap of a non-TAP interface (lo) is -EINVAL",
+		 lkl_netdev_add_tap("lo", mac, 0), -LKL_EINVAL);
+}
+
+static int setup(const char *tap)
+{
+	static const unsigned char mac[6] = { 2, 0, 0, 0x77, 0, 1 };
+	int id, ifindex, r;
+
+	test_section("boot", 60);
+	id = lkl_netdev_add_tap(tap, mac, 1500);
+	if (!check(id >= 0, "lkl_netdev_add_tap", "%s: %s", tap,
+		   lkl_strerror(id)))
+		return -1;
+	lkl_host_log_fd = -1;
+	r = lkl_start_kernel(&lkl_host_ops, BOOT_ARGS);
+	if (!check(r == 0, "boot", "%s", lkl_strerror(r)))
+		return -1;
+	ifindex = lkl_netdev_get_ifindex(id);
+	if (!check(ifindex > 0, "lkl_netdev_get_ifindex", "%s",
+		   lkl_strerror(ifindex)))
+		return -1;
+	r = lkl_if_up(ifindex);
+	if (!check(r == 0, "lkl_if_up", "%s", lkl_strerror(r)))
+		return -1;
+	r = lkl_if_set_ipv4(ifindex, ip4(10, 77, 0, 1), 24);
+	if (!check(r == 0, "lkl_if_set_ipv4 10.77.0.1/24", "%s",
+		   lkl_strerror(r)))
+		return -1;
+	return id;
+}
+
+int main(int argc, char **argv)
+{
+	int id;
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: %s TAP PEER-PING-COMMAND\n", argv[0]);
+		return 2;
+	}
+	crc_init();
+	add_errors();
+	id = setup(argv[1]);
+	if (id >= 0) {
+		ping_native();
+		peer_pings(argv[2]);
+		tcp_to_native();
+		tcp_from_native();
+		udp_exchange();
+		test_section("halt", 60);
+		CHECK_EQ("lkl_sys_halt", lkl_sys_halt(), 0);
+		CHECK_EQ("lkl_netdev_remove after halt", lkl_netdev_remove(id), 0);
+	}
+	return test_done();
+}
