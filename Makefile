@@ -65,7 +65,7 @@ SONAME = liblkl.so.$(word 1,$(subst ., ,$(KVERSION))).$(word 2,$(subst ., ,$(KVE
 
 PROGRAMS := boot host-ops-test lkl-demo lkl-bench lkl-disk-bench header-conflicts disk cptofs net-pipe net-config net-tap
 
-.PHONY: all lib kernel headers programs test demo bench deps clean distclean help
+.PHONY: all lib kernel headers programs test test-musl demo bench deps clean distclean help
 .PHONY: install uninstall
 all: lib programs
 
@@ -77,6 +77,7 @@ help:
 	@echo '  lib           - liblkl.a and liblkl.so with headers only'
 	@echo '  demo          - build, then run the demo (boot, banner, files, TCP)'
 	@echo '  test          - build, then run every test; ends with "N passed, N failed"'
+	@echo '  test-musl     - build against musl (musl-tools) in $(BUILD)/$(TARGET)-musl and run its tests'
 	@echo '  bench         - build, then run the benchmark (prints figures)'
 	@echo '  deps          - install the Debian packages the build and tests need (root)'
 	@echo '  install       - install headers, libraries, lkl.pc and tools under $$(DESTDIR)$$(PREFIX)'
@@ -214,6 +215,20 @@ bench: all
 test: all
 	$(Q)LKL_LIBDIR=$(LIBDIR) LKL_INCDIR=$(INC) LKL_CC="$(CC)" NM="$(NM)" \
 		tools/lkl/tests/run-tests.sh $(BINDIR)
+
+# The kernel, host library, tests and cptofs built against musl (Debian's
+# musl-tools) in their own folder, and their tests run: proof that LKL
+# needs POSIX, not glibc.  lklfuse and fs2tar are left out: Debian has
+# libfuse3 and libarchive for glibc only.
+MUSL_OUT := $(BUILD)/$(TARGET)-musl
+MUSL_PROGRAMS := boot host-ops-test lkl-demo disk net-pipe net-config \
+	cptofs cpfromfs
+MUSL_TESTS := boot host-ops-test disk net-pipe net-config check-cptofs.sh
+
+test-musl:
+	$(Q)$(MAKE) --no-print-directory CC=musl-gcc OUT=$(MUSL_OUT) \
+		$(addprefix $(MUSL_OUT)/bin/,$(MUSL_PROGRAMS))
+	$(Q)LKL_TESTS="$(MUSL_TESTS)" tools/lkl/tests/run-tests.sh $(MUSL_OUT)/bin
 
 # ---- Installing ------------------------------------------------------------
 

@@ -10,7 +10,8 @@ what=${1:-all}
 
 build_pkgs="make gcc libc6-dev binutils flex bison bc python3 ccache
 	linux-source-6.12 xz-utils libfuse3-dev fuse3 libarchive-dev pkg-config"
-test_pkgs="procps e2fsprogs dosfstools btrfs-progs xfsprogs iproute2 iputils-ping"
+test_pkgs="procps e2fsprogs dosfstools btrfs-progs xfsprogs iproute2 iputils-ping
+	musl-tools"
 
 case "$what" in
 build) pkgs=$build_pkgs ;;

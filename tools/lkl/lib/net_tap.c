@@ -15,7 +15,6 @@
 #endif
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/if_tun.h>
 #include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +23,13 @@
 #include <unistd.h>
 
 #include <lkl_host.h>
+/*
+ * The host's TUN ioctls, from LKL's own copy of the uapi header rather
+ * than the host's <linux/if_tun.h>: musl and other libcs ship without
+ * kernel headers.  The numbers are the generic ioctl encoding, the same
+ * for the hosts LKL builds for (x86, arm, arm64).
+ */
+#include <lkl/linux/if_tun.h>
 
 #include "posix-host.h"
 
@@ -89,14 +95,14 @@ static int tap_setup(int fd, const char *ifname)
 	int hdr_len = LKL_NETDEV_HDR_LEN;
 
 	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
+	ifr.ifr_flags = LKL_IFF_TAP | LKL_IFF_NO_PI | LKL_IFF_VNET_HDR;
 	memcpy(ifr.ifr_name, ifname, strlen(ifname));
-	if (ioctl(fd, TUNSETIFF, &ifr) < 0)
+	if (ioctl(fd, LKL_TUNSETIFF, &ifr) < 0)
 		return lkl_posix_errno(errno);
-	if (ioctl(fd, TUNSETVNETHDRSZ, &hdr_len) < 0)
+	if (ioctl(fd, LKL_TUNSETVNETHDRSZ, &hdr_len) < 0)
 		return lkl_posix_errno(errno);
 	/* No offloads: the device offers none to the kernel yet. */
-	if (ioctl(fd, TUNSETOFFLOAD, 0UL) < 0)
+	if (ioctl(fd, LKL_TUNSETOFFLOAD, 0UL) < 0)
 		return lkl_posix_errno(errno);
 	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0)
 		return lkl_posix_errno(errno);

@@ -37,10 +37,10 @@
 #include <sys/uio.h>
 #include <unistd.h>
 #ifdef __linux__
-#include <linux/fs.h>	/* BLKGETSIZE64 */
 #endif
 
 #include <lkl_host.h>
+#include <lkl/linux/fs.h>
 #include <lkl/linux/virtio_blk.h>
 #include <lkl/linux/virtio_ids.h>
 #include <lkl/linux/virtio_ring.h>
@@ -497,16 +497,16 @@ static int open_fd(struct blk_dev *b, struct lkl_disk *disk)
 /* Bytes in a block device, or -errno. */
 static int64_t blkdev_size(int fd)
 {
-#ifdef BLKGETSIZE64
 	uint64_t size;
 
-	if (ioctl(fd, BLKGETSIZE64, &size) != 0)
+	/*
+	 * The host's ioctl number, from LKL's copy of <linux/fs.h> (libcs
+	 * like musl ship no kernel headers): the generic encoding, the same
+	 * on the hosts LKL builds for.
+	 */
+	if (ioctl(fd, LKL_BLKGETSIZE64, &size) != 0)
 		return lkl_posix_errno(errno);
 	return size > INT64_MAX ? INT64_MAX : (int64_t)size;
-#else
-	(void)fd;
-	return -LKL_ENOTBLK;
-#endif
 }
 
 /* The largest offset this host's off_t holds. */

@@ -36,7 +36,10 @@ export LKL_LIBDIR="${LKL_LIBDIR:-}"
 export LKL_INCDIR="${LKL_INCDIR:-}"
 
 PROGRAMS="boot host-ops-test header-conflicts disk net-pipe net-config check-exports.sh check-headers.sh"
+# LKL_TESTS="prog ..." runs just these (make test-musl does).
+[ -n "${LKL_TESTS:-}" ] && PROGRAMS=$LKL_TESTS
 for extra in "$BINDIR"/check-*.sh "$SRCDIR"/check-*.sh; do
+	[ -n "${LKL_TESTS:-}" ] && break
 	[ -f "$extra" ] || continue
 	case " $PROGRAMS " in
 	*" $(basename "$extra") "*) ;;
