@@ -23,8 +23,13 @@ PYTHON ?= python3
 TOP := $(CURDIR)
 BUILD ?= $(TOP)/build
 TARGET := $(shell $(CC) -dumpmachine 2>/dev/null | cut -d- -f1)
+# `make deps` (and `make help`) must work before a compiler is installed.
 ifeq ($(TARGET),)
+ifeq ($(filter-out deps help,$(or $(MAKECMDGOALS),all)),)
+TARGET := none
+else
 $(error cannot run $(CC); install it (make deps) or set CROSS_COMPILE)
+endif
 endif
 OUT ?= $(BUILD)/$(TARGET)$(if $(filter 1,$(DEBUG)),-debug)
 KOBJ := $(OUT)/kernel
