@@ -169,15 +169,15 @@ lib: $(LIBDIR)/liblkl.a $(LIBDIR)/.so-stamp
 
 # ---- Programs: tests, demo, benchmark --------------------------------------
 
-$(BINDIR)/boot: tools/lkl/tests/boot.c tools/lkl/tests/test.h $(LIBDIR)/liblkl.a
+$(BINDIR)/boot: tools/lkl/tests/boot.c tools/lkl/tests/test.h tools/lkl/tests/host-util.h $(LIBDIR)/liblkl.a
 $(BINDIR)/lkl-demo: tools/lkl/demo/demo.c $(LIBDIR)/liblkl.a
 $(BINDIR)/lkl-bench: tools/lkl/bench/bench.c $(LIBDIR)/liblkl.a
 $(BINDIR)/lkl-disk-bench: tools/lkl/bench/disk-bench.c $(LIBDIR)/liblkl.a
 $(BINDIR)/host-ops-test: tools/lkl/tests/host-ops-test.c $(LIBDIR)/liblkl.a
 $(BINDIR)/header-conflicts: tools/lkl/tests/header-conflicts.c $(LIBDIR)/liblkl.a
-$(BINDIR)/disk: tools/lkl/tests/disk.c tools/lkl/tests/test.h $(LIBDIR)/liblkl.a
+$(BINDIR)/disk: tools/lkl/tests/disk.c tools/lkl/tests/test.h tools/lkl/tests/host-util.h $(LIBDIR)/liblkl.a
 $(BINDIR)/cptofs: tools/lkl/fs/cptofs.c $(LIBDIR)/liblkl.a
-$(BINDIR)/net-pipe: tools/lkl/tests/net-pipe.c tools/lkl/tests/test.h $(LIBDIR)/liblkl.a
+$(BINDIR)/net-pipe: tools/lkl/tests/net-pipe.c tools/lkl/tests/test.h tools/lkl/tests/host-util.h $(LIBDIR)/liblkl.a
 $(BINDIR)/net-config: tools/lkl/tests/net-config.c tools/lkl/tests/test.h $(LIBDIR)/liblkl.a
 $(BINDIR)/net-tap: tools/lkl/tests/net-tap.c tools/lkl/tests/test.h $(LIBDIR)/liblkl.a
 

@@ -33,43 +33,10 @@
 #include <lkl/linux/time.h>
 #include <lkl/linux/utsname.h>
 
+#include "host-util.h"
 #include "test.h"
 
 #define MiB (1024 * 1024)
-
-/* ---- host-side helpers ---- */
-
-static double host_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static void host_sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) != 0)
-		;
-}
-
-/* Threads of this host process, from the host's /proc. */
-static int host_thread_count(void)
-{
-	DIR *d = opendir("/proc/self/task");
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
-}
 
 /* ---- helpers making LKL calls ---- */
 

@@ -39,6 +39,7 @@
 #include <lkl/linux/mount.h>
 #include <lkl/linux/stat.h>
 
+#include "host-util.h"
 #include "test.h"
 
 #define MiB		(1024 * 1024)
@@ -74,37 +75,6 @@ static const char *tool_mkfs_ext4, *tool_fsck_ext4, *tool_mkfs_vfat,
 		  *tool_mkfs_xfs, *tool_xfs_repair;
 
 /* ---- Host helpers ---- */
-
-static double host_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static void host_sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) != 0)
-		;
-}
-
-static int host_thread_count(void)
-{
-	DIR *d = opendir("/proc/self/task");
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
-}
 
 /* A host tool by name: in $PATH, else in the sbin directories. */
 static const char *find_tool(const char *name)

@@ -35,6 +35,7 @@
 #include <lkl/linux/in6.h>
 #include <lkl/socket.h>
 
+#include "host-util.h"
 #include "test.h"
 
 #define MiB		(1024 * 1024)
@@ -65,21 +66,6 @@ static double host_sec(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int host_thread_count(void)
-{
-	DIR *d = opendir("/proc/self/task");
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
 }
 
 static unsigned int ip4(int a, int b, int c, int d)
