@@ -155,18 +155,28 @@ static bool cpu_release(void)
 void lkl_cpu_put(void)
 {
 	struct task_struct *curr;
+	bool host, own;
 
 	do {
 		lkl_run_pending_irqs();
 		curr = cpu.curr;
-		if (!test_tsk_need_resched(curr) || lkl_halting)
+		if (lkl_halting)
 			continue;
-		if (test_tsk_thread_flag(curr, TIF_HOST_TASK)) {
+		host = test_tsk_thread_flag(curr, TIF_HOST_TASK);
+		own = host && lkl_ops->thread_equal(task_thread_info(curr)->tid,
+						    lkl_ops->thread_self());
+		/*
+		 * A host task stays current after its own call only while
+		 * nothing else needs the CPU.  Once another thread had to use
+		 * the CPU (the tick, a device), it is parked, so that an idle
+		 * kernel really idles: the idle task stops the tick.
+		 */
+		if (host && (!own || test_tsk_need_resched(curr))) {
 			lkl_current = curr;
 			lkl_host_task_park();
 			return;
 		}
-		if (is_idle_task(curr))
+		if (is_idle_task(curr) && test_tsk_need_resched(curr))
 			kick_idle();
 	} while (!cpu_release());
 }
