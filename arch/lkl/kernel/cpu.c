@@ -155,10 +155,10 @@ static bool cpu_release(void)
 void lkl_cpu_put(void)
 {
 	struct task_struct *curr;
-	bool host, own;
+	bool host, own, ran = false;
 
 	do {
-		lkl_run_pending_irqs();
+		ran |= lkl_run_pending_irqs();
 		curr = cpu.curr;
 		if (lkl_halting)
 			continue;
@@ -176,7 +176,12 @@ void lkl_cpu_put(void)
 			lkl_host_task_park();
 			return;
 		}
-		if (is_idle_task(curr) && test_tsk_need_resched(curr))
+		/*
+		 * Wake the idle thread when it must schedule, and after an
+		 * interrupt, as hardware leaves its idle instruction: the idle
+		 * loop then sees the tick fired and stops it (NO_HZ_IDLE).
+		 */
+		if (is_idle_task(curr) && (ran || test_tsk_need_resched(curr)))
 			kick_idle();
 	} while (!cpu_release());
 }

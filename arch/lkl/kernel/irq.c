@@ -62,8 +62,11 @@ static void run_irq(int irq)
 	local_irq_restore(flags);
 }
 
-/* Run every pending interrupt; the caller owns the CPU. */
-void lkl_run_pending_irqs(void)
+/*
+ * Run every pending interrupt; the caller owns the CPU.  Returns true if
+ * it ran any.
+ */
+bool lkl_run_pending_irqs(void)
 {
 	static bool running;	/* only the CPU's owner gets here */
 	unsigned long *pending = &lkl_irq_pending_word[1];
@@ -71,8 +74,10 @@ void lkl_run_pending_irqs(void)
 	int w;
 
 	/* Handlers re-enable interrupts on return: do not nest. */
+	bool ran = false;
+
 	if (running || in_hardirq())
-		return;
+		return false;
 	running = true;
 	while (__atomic_exchange_n(&lkl_irq_pending_word[0], 0,
 				   __ATOMIC_ACQ_REL)) {
@@ -84,10 +89,12 @@ void lkl_run_pending_irqs(void)
 
 				bits &= ~(1UL << bit);
 				run_irq(w * BITS_PER_LONG + bit);
+				ran = true;
 			}
 		}
 	}
 	running = false;
+	return ran;
 }
 
 /* local_irq_enable() with lines pending: run them, then enable. */

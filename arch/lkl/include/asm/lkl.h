@@ -53,7 +53,7 @@ int lkl_trigger_irq(int irq);
 int lkl_get_free_irq(const char *user);
 void lkl_put_irq(int irq, const char *user);
 bool lkl_irqs_pending(void);
-void lkl_run_pending_irqs(void);
+bool lkl_run_pending_irqs(void);
 
 /* Time (kernel/time.c). */
 void lkl_time_free(void);
