@@ -16,22 +16,8 @@
 set -u
 
 bindir=${1:-${LKL_BINDIR:-}}
-pass=0
-fail=0
-skip=0
+. "$(dirname "$0")/harness.sh"
 
-summary() {
-	if [ $skip -gt 0 ]; then
-		echo "$pass passed, $fail failed, $skip skipped"
-	else
-		echo "$pass passed, $fail failed"
-	fi
-	[ $fail -eq 0 ]
-	exit
-}
-
-ok() { echo "ok - $1"; pass=$((pass + 1)); }
-bad() { echo "FAIL - $1: $2"; fail=$((fail + 1)); }
 
 if [ -z "$bindir" ] || [ ! -x "$bindir/cptofs" ] || [ ! -e "$bindir/cpfromfs" ]; then
 	bad "cptofs and cpfromfs built" "not found in '${bindir}'"

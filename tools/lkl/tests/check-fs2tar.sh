@@ -16,23 +16,9 @@
 set -u
 
 bindir=${1:-${LKL_BINDIR:-}}
-pass=0
-fail=0
-skip=0
+. "$(dirname "$0")/harness.sh"
 T=120			# seconds for any one step
 
-summary() {
-	if [ $skip -gt 0 ]; then
-		echo "$pass passed, $fail failed, $skip skipped"
-	else
-		echo "$pass passed, $fail failed"
-	fi
-	[ $fail -eq 0 ]
-	exit
-}
-
-ok() { echo "ok - $1"; pass=$((pass + 1)); }
-bad() { echo "FAIL - $1: $2"; fail=$((fail + 1)); }
 
 if [ -z "$bindir" ] || [ ! -x "$bindir/fs2tar" ] || [ ! -x "$bindir/cptofs" ]; then
 	bad "fs2tar and cptofs built" "not found in '${bindir}'"

@@ -20,23 +20,9 @@
 set -u
 
 bindir=${1:-${LKL_BINDIR:-}}
-pass=0
-fail=0
-skip=0
+. "$(dirname "$0")/harness.sh"
 T=300			# seconds for the LKL program
 
-summary() {
-	if [ $skip -gt 0 ]; then
-		echo "$pass passed, $fail failed, $skip skipped"
-	else
-		echo "$pass passed, $fail failed"
-	fi
-	[ $fail -eq 0 ]
-	exit
-}
-
-ok() { echo "ok - $1"; pass=$((pass + 1)); }
-bad() { echo "FAIL - $1: $2"; fail=$((fail + 1)); }
 skip_all() { echo "skip - net-tap: $1"; skip=1; summary; }
 
 PATH=$PATH:/sbin:/usr/sbin
