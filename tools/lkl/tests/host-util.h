@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * host-util.h - what the tests measure on the host side: its monotonic
- * clock, sleeps, and the number of threads of this process.
+ * host-util.h - host-side helpers of the tests: the monotonic clock,
+ * sleeps, the number of threads of this process, network byte order.
  */
 #ifndef _LKL_TEST_HOST_UTIL_H
 #define _LKL_TEST_HOST_UTIL_H
 
 #include <dirent.h>
+#include <stdint.h>
+#include <string.h>
 #include <time.h>
 
 /* Host CLOCK_MONOTONIC in milliseconds. */
@@ -16,6 +18,12 @@ static inline double host_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* Host CLOCK_MONOTONIC in seconds. */
+static inline double host_sec(void)
+{
+	return host_ms() / 1e3;
 }
 
 /* Sleep @ms on the host, whatever signals arrive. */
@@ -41,6 +49,27 @@ static inline int host_thread_count(void)
 			n++;
 	closedir(d);
 	return n;
+}
+
+/* The IPv4 address a.b.c.d in network byte order. */
+static inline unsigned int ip4(int a, int b, int c, int d)
+{
+	unsigned char x[4] = { (unsigned char)a, (unsigned char)b,
+			       (unsigned char)c, (unsigned char)d };
+	unsigned int v;
+
+	memcpy(&v, x, sizeof(v));
+	return v;
+}
+
+/* A 16-bit value (a port) in network byte order. */
+static inline uint16_t be16(unsigned int v)
+{
+	unsigned char x[2] = { (unsigned char)(v >> 8), (unsigned char)v };
+	uint16_t r;
+
+	memcpy(&r, x, sizeof(r));
+	return r;
 }
 
 #endif /* _LKL_TEST_HOST_UTIL_H */

@@ -32,6 +32,7 @@
 #include <lkl/linux/rtnetlink.h>
 #include <lkl/socket.h>
 
+#include "host-util.h"
 #include "test.h"
 
 #define BOOT_ARGS	"mem=64M loglevel=4"
@@ -48,16 +49,6 @@ static const unsigned char gw_mac_b[6] = { 2, 0, 0, 0, 1, 0xb };
 /* Host ends of the two wires. */
 static int wire_a = -1, wire_b = -1;
 static int if_a, if_b;
-
-static unsigned int ip4(int a, int b, int c, int d)
-{
-	unsigned char x[4] = { (unsigned char)a, (unsigned char)b,
-			       (unsigned char)c, (unsigned char)d };
-	unsigned int v;
-
-	memcpy(&v, x, 4);
-	return v;
-}
 
 static void ip6(unsigned char out[16], int net, int host)
 {

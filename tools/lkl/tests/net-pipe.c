@@ -60,33 +60,6 @@ static const char *nm(const char *what)
 	return name_buf;
 }
 
-static double host_sec(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static unsigned int ip4(int a, int b, int c, int d)
-{
-	unsigned char x[4] = { (unsigned char)a, (unsigned char)b,
-			       (unsigned char)c, (unsigned char)d };
-	unsigned int v;
-
-	memcpy(&v, x, sizeof(v));
-	return v;
-}
-
-static uint16_t be16(unsigned int v)
-{
-	unsigned char x[2] = { (unsigned char)(v >> 8), (unsigned char)v };
-	uint16_t r;
-
-	memcpy(&r, x, sizeof(r));
-	return r;
-}
-
 /* ---- The data pattern: byte p of a stream depends on p and a seed ---- */
 
 static unsigned char pattern(uint64_t p, unsigned int seed)

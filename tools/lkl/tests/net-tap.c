@@ -25,6 +25,7 @@
 #include <lkl/linux/time.h>
 #include <lkl/socket.h>
 
+#include "host-util.h"
 #include "test.h"
 
 #define MiB		(1024 * 1024)
@@ -55,33 +56,6 @@ static uint32_t crc32(uint32_t crc, const unsigned char *buf, size_t len)
 	for (i = 0; i < len; i++)
 		crc = crc_table[(crc ^ buf[i]) & 0xff] ^ (crc >> 8);
 	return ~crc;
-}
-
-static double host_sec(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static unsigned int ip4(int a, int b, int c, int d)
-{
-	unsigned char x[4] = { (unsigned char)a, (unsigned char)b,
-			       (unsigned char)c, (unsigned char)d };
-	unsigned int v;
-
-	memcpy(&v, x, sizeof(v));
-	return v;
-}
-
-static uint16_t be16(unsigned int v)
-{
-	unsigned char x[2] = { (unsigned char)(v >> 8), (unsigned char)v };
-	uint16_t r;
-
-	memcpy(&r, x, sizeof(r));
-	return r;
 }
 
 static void peer_sin(struct lkl_sockaddr_in *sin, int port)
