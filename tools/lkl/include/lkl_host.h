@@ -126,15 +126,35 @@ long lkl_umount_disk(int id, unsigned int part, int flags);
  * A network device of the kernel (a virtio-net NIC, eth0, eth1, ... in
  * probe order) whose frames a backend carries.  Like disks, network
  * devices are added before lkl_start_kernel(), each one served by a host
- * thread that the kernel starts at boot and stops when it halts.  No
- * offloads are offered yet: frames are whole and checksummed by the
- * kernel.
+ * thread that the kernel starts at boot and stops when it halts.
+ *
+ * Offloads are virtio-net feature bits, given as a mask of
+ * (1ULL << LKL_VIRTIO_NET_F_*) when a device is added:
+ *   CSUM        the kernel hands over frames whose TCP/UDP checksum is
+ *               left to be filled in (virtio-net header NEEDS_CSUM)
+ *   GUEST_CSUM  frames may arrive that way (the kernel trusts them)
+ *   HOST_TSO4/6 the kernel sends TCP segments of up to 64 KiB, for the
+ *               backend (or the host behind it) to cut (needs CSUM)
+ *   GUEST_TSO4/6 it receives them (needs GUEST_CSUM)
+ *   MRG_RXBUF   a received frame may span several of the kernel's
+ *               receive buffers: with GUEST_TSO, the LRO path
+ * The device offers what was asked and the backend can carry (struct
+ * lkl_netdev_backend's @offload); what the backend cannot carry is
+ * dropped with a message on the kernel log, never passed on to corrupt
+ * data.  A frame that arrives with an offload the kernel did not accept
+ * is dropped, but for a partial checksum, which is filled in.
  */
-
 /* Network devices at the same time. */
 #define LKL_NETDEV_MAX		16
 /* The virtio-net header before every frame (struct virtio_net_hdr_v1). */
 #define LKL_NETDEV_HDR_LEN	12
+
+/* Offload masks: bits 0, 1, 7, 8, 11, 12 and 15 of the virtio-net features. */
+#define LKL_NETDEV_OFFLOAD_CSUM		0x0003ULL	/* CSUM | GUEST_CSUM */
+#define LKL_NETDEV_OFFLOAD_TSO		0x1980ULL	/* HOST/GUEST_TSO4/6 */
+#define LKL_NETDEV_OFFLOAD_MRG_RXBUF	0x8000ULL
+/* Everything above: what "full offload" means. */
+#define LKL_NETDEV_OFFLOAD_ALL		0x9983ULL
 
 struct iovec;
 
@@ -148,6 +168,11 @@ struct iovec;
 struct lkl_netdev_backend {
 	/* A pollable host fd. */
 	int fd;
+	/*
+	 * The offloads (LKL_NETDEV_OFFLOAD_* bits) the backend can carry:
+	 * it passes the virtio-net header on to a peer that honours it.
+	 */
+	unsigned long long offload;
 	/* Send one frame from @iov[0 .. @cnt): bytes sent or -errno. */
 	long (*send)(struct lkl_netdev_backend *be, const struct iovec *iov,
 		     int cnt);
@@ -158,6 +183,13 @@ struct lkl_netdev_backend {
 	 */
 	long (*recv)(struct lkl_netdev_backend *be, const struct iovec *iov,
 		     int cnt);
+	/*
+	 * Optional: the kernel accepted offloads @features (at boot, before
+	 * any frame), e.g. for the TAP to tell the host what it may send.
+	 * Returns 0 or -errno (the device then carries no offload).
+	 */
+	int (*set_offload)(struct lkl_netdev_backend *be,
+			   unsigned long long features);
 	/* Release the backend (lkl_netdev_remove()). */
 	void (*close)(struct lkl_netdev_backend *be);
 };
@@ -169,27 +201,33 @@ struct lkl_netdev_backend {
  * @mac: the device's MAC address (unicast)
  * @mtu: the device's MTU and its largest (VIRTIO_NET_F_MTU), 68..65535;
  *       0 for 1500
+ * @offload: the offloads wanted, a mask of LKL_NETDEV_OFFLOAD_ALL bits
+ *           (0: none); bits outside it, TSO without CSUM or GUEST_CSUM,
+ *           are -LKL_EINVAL
  *
  * Returns the device's id (>= 0) or a negative errno: -LKL_EINVAL (bad
  * argument), -LKL_ENOSPC (LKL_NETDEV_MAX devices already), -LKL_EBUSY
  * (the kernel is running), -LKL_ENOMEM.
  */
 int lkl_netdev_add(struct lkl_netdev_backend *be, const unsigned char mac[6],
-		   unsigned int mtu);
+		   unsigned int mtu, unsigned long long offload);
 
 /**
  * lkl_netdev_add_pipe - a network device whose frames go through @fd
  * @fd: one end of a SOCK_SEQPACKET (or SOCK_DGRAM) AF_UNIX socketpair;
  *      LKL uses a duplicate, the caller's fd stays the caller's
- * @mac, @mtu: as for lkl_netdev_add()
+ * @mac, @mtu, @offload: as for lkl_netdev_add()
  *
- * Each message is one frame with its virtio-net header.  Two processes
+ * Each message is one frame with its virtio-net header, passed on as it
+ * is: give both ends the same @offload (a frame of up to 64 KiB plus
+ * header is one message with TSO).  Two processes
  * (or two programs) each adding one end of a socketpair are two hosts on
  * a wire, with no privileges needed.  Returns the id or a negative
  * errno: -LKL_EBADF (not an open fd), -LKL_ENOTSOCK, -LKL_EINVAL (a
  * stream socket: it would not keep frames apart), and lkl_netdev_add()'s.
  */
-int lkl_netdev_add_pipe(int fd, const unsigned char mac[6], unsigned int mtu);
+int lkl_netdev_add_pipe(int fd, const unsigned char mac[6], unsigned int mtu,
+			unsigned long long offload);
 
 /**
  * lkl_netdev_add_tap - a network device whose frames go through a host
@@ -197,17 +235,20 @@ int lkl_netdev_add_pipe(int fd, const unsigned char mac[6], unsigned int mtu);
  * @ifname: the TAP's name (1..15 bytes, no '/', ':' or blanks); an
  *          existing TAP is attached, else one is created (it goes away
  *          with LKL's fd unless made persistent, e.g. `ip tuntap add`)
- * @mac, @mtu: as for lkl_netdev_add()
+ * @mac, @mtu, @offload: as for lkl_netdev_add(); every offload is
+ *                     carried (the host's kernel segments and checksums)
  *
- * Opens /dev/net/tun with IFF_TAP | IFF_NO_PI | IFF_VNET_HDR, a 12-byte
- * virtio-net header (LKL_NETDEV_HDR_LEN) and no offloads; needs
+ * Opens /dev/net/tun with IFF_TAP | IFF_NO_PI | IFF_VNET_HDR and a 12-byte
+ * virtio-net header (LKL_NETDEV_HDR_LEN); at boot TUNSETOFFLOAD tells the
+ * host the receive offloads the kernel accepted (GUEST_CSUM: TUN_F_CSUM,
+ * GUEST_TSO4/6: TUN_F_TSO4/6).  Needs
  * CAP_NET_ADMIN, or a TAP owned by the caller.  Returns the id or a
  * negative errno: -LKL_EINVAL (bad name, or a non-TAP interface of that
  * name), -LKL_ENOENT (no /dev/net/tun), -LKL_EPERM or -LKL_EACCES, -LKL_EBUSY
  * (TAP in use), and lkl_netdev_add()'s.
  */
 int lkl_netdev_add_tap(const char *ifname, const unsigned char mac[6],
-		       unsigned int mtu);
+		       unsigned int mtu, unsigned long long offload);
 
 /**
  * lkl_netdev_remove - close network device @id's backend and free it
