@@ -79,7 +79,8 @@ static int check_fd(int fd)
 	return 0;
 }
 
-int lkl_netdev_add_pipe(int fd, const unsigned char mac[6], unsigned int mtu)
+int lkl_netdev_add_pipe(int fd, const unsigned char mac[6], unsigned int mtu,
+			unsigned long long offload)
 {
 	struct pipe_be *p;
 	int err, id;
@@ -96,10 +97,12 @@ int lkl_netdev_add_pipe(int fd, const unsigned char mac[6], unsigned int mtu)
 		free(p);
 		return err;
 	}
+	/* Headers pass through to the peer: it honours what it accepted. */
+	p->be.offload = LKL_NETDEV_OFFLOAD_ALL;
 	p->be.send = pipe_send;
 	p->be.recv = pipe_recv;
 	p->be.close = pipe_close;
-	id = lkl_netdev_add(&p->be, mac, mtu);
+	id = lkl_netdev_add(&p->be, mac, mtu, offload);
 	if (id < 0)
 		pipe_close(&p->be);
 	return id;

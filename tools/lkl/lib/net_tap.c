@@ -6,9 +6,12 @@
  * /dev/net/tun with IFF_TAP | IFF_NO_PI | IFF_VNET_HDR: every read() or
  * write() is one Ethernet frame after a virtio-net header of
  * LKL_NETDEV_HDR_LEN bytes (TUNSETVNETHDRSZ), the layout virtio_net.c
- * hands to backends, so frames pass through unchanged.  No offloads are
- * negotiated yet (TUNSETOFFLOAD 0): the host's kernel checksums and
- * segments what it gives us, and we give it whole, checksummed frames.
+ * hands to backends, so frames pass through unchanged.  The host's kernel
+ * honours the header of what we write (partial checksums, TSO frames of
+ * up to 64 KiB): every transmit offload is carried.  What it may hand us
+ * is what TUNSETOFFLOAD allows, set at boot from the receive offloads
+ * the kernel accepted; until then (and without them) it checksums and
+ * segments frames itself.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -30,6 +33,7 @@
  * for the hosts LKL builds for (x86, arm, arm64).
  */
 #include <lkl/linux/if_tun.h>
+#include <lkl/linux/virtio_net.h>
 
 #include "posix-host.h"
 
@@ -63,6 +67,24 @@ static long tap_recv(struct lkl_netdev_backend *be, const struct iovec *iov,
 	if (r < 0)
 		return errno == EWOULDBLOCK ? -LKL_EAGAIN : lkl_posix_errno(errno);
 	return r;
+}
+
+/* Let the host send us what the kernel accepted (TUNSETOFFLOAD). */
+static int tap_set_offload(struct lkl_netdev_backend *be,
+			   unsigned long long features)
+{
+	unsigned long tun = 0;
+
+	if (features & (1ULL << LKL_VIRTIO_NET_F_GUEST_CSUM)) {
+		tun |= LKL_TUN_F_CSUM;
+		if (features & (1ULL << LKL_VIRTIO_NET_F_GUEST_TSO4))
+			tun |= LKL_TUN_F_TSO4;
+		if (features & (1ULL << LKL_VIRTIO_NET_F_GUEST_TSO6))
+			tun |= LKL_TUN_F_TSO6;
+	}
+	if (ioctl(be->fd, LKL_TUNSETOFFLOAD, tun) < 0)
+		return lkl_posix_errno(errno);
+	return 0;
 }
 
 static void tap_close(struct lkl_netdev_backend *be)
@@ -101,7 +123,7 @@ static int tap_setup(int fd, const char *ifname)
 		return lkl_posix_errno(errno);
 	if (ioctl(fd, LKL_TUNSETVNETHDRSZ, &hdr_len) < 0)
 		return lkl_posix_errno(errno);
-	/* No offloads: the device offers none to the kernel yet. */
+	/* None until the kernel has said what it accepts (tap_set_offload). */
 	if (ioctl(fd, LKL_TUNSETOFFLOAD, 0UL) < 0)
 		return lkl_posix_errno(errno);
 	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0)
@@ -110,7 +132,7 @@ static int tap_setup(int fd, const char *ifname)
 }
 
 int lkl_netdev_add_tap(const char *ifname, const unsigned char mac[6],
-		       unsigned int mtu)
+		       unsigned int mtu, unsigned long long offload)
 {
 	struct tap_be *t;
 	int fd, err, id;
@@ -132,10 +154,12 @@ int lkl_netdev_add_tap(const char *ifname, const unsigned char mac[6],
 		return -LKL_ENOMEM;
 	}
 	t->be.fd = fd;
+	t->be.offload = LKL_NETDEV_OFFLOAD_ALL;
 	t->be.send = tap_send;
 	t->be.recv = tap_recv;
+	t->be.set_offload = tap_set_offload;
 	t->be.close = tap_close;
-	id = lkl_netdev_add(&t->be, mac, mtu);
+	id = lkl_netdev_add(&t->be, mac, mtu, offload);
 	if (id < 0)
 		tap_close(&t->be);
 	return id;

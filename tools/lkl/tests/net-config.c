@@ -331,7 +331,7 @@ static int add_wire(const unsigned char mac[6], int *host_end)
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) < 0)
 		return -errno;
-	id = lkl_netdev_add_pipe(sv[0], mac, 0);
+	id = lkl_netdev_add_pipe(sv[0], mac, 0, 0);
 	close(sv[0]);
 	if (id < 0) {
 		close(sv[1]);

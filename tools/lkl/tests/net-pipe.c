@@ -417,19 +417,19 @@ static void add_errors(void)
 	int sv[2];
 
 	CHECK_EQ("lkl_netdev_add_pipe of a closed fd is -EBADF",
-		 lkl_netdev_add_pipe(999, mac, 0), -LKL_EBADF);
+		 lkl_netdev_add_pipe(999, mac, 0, 0), -LKL_EBADF);
 	file = tmpfile();
 	if (file) {
 		CHECK_EQ("lkl_netdev_add_pipe of a file is -ENOTSOCK",
-			 lkl_netdev_add_pipe(fileno(file), mac, 0),
+			 lkl_netdev_add_pipe(fileno(file), mac, 0, 0),
 			 -LKL_ENOTSOCK);
 		fclose(file);
 	}
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0) {
 		CHECK_EQ("lkl_netdev_add_pipe of a stream socket is -EINVAL",
-			 lkl_netdev_add_pipe(sv[0], mac, 0), -LKL_EINVAL);
+			 lkl_netdev_add_pipe(sv[0], mac, 0, 0), -LKL_EINVAL);
 		CHECK_EQ("lkl_netdev_add_pipe with a multicast MAC is -EINVAL",
-			 lkl_netdev_add_pipe(sv[0], mcast, 0), -LKL_EINVAL);
+			 lkl_netdev_add_pipe(sv[0], mcast, 0, 0), -LKL_EINVAL);
 		close(sv[0]);
 		close(sv[1]);
 	}
@@ -448,7 +448,7 @@ static void busy_after_boot(const unsigned char mac[6])
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) != 0)
 		return;
 	CHECK_EQ(nm("lkl_netdev_add_pipe after boot is -EBUSY"),
-		 lkl_netdev_add_pipe(sv[0], mac, 0), -LKL_EBUSY);
+		 lkl_netdev_add_pipe(sv[0], mac, 0, 0), -LKL_EBUSY);
 	close(sv[0]);
 	close(sv[1]);
 }
@@ -462,7 +462,7 @@ static int run_side(int fd)
 	mac[5] = (unsigned char)(is_server ? 1 : 2);
 	test_section(nm("boot"), 60);
 	threads = host_thread_count();
-	id = lkl_netdev_add_pipe(fd, mac, 9000);
+	id = lkl_netdev_add_pipe(fd, mac, 9000, 0);
 	if (!check(id >= 0, nm("lkl_netdev_add_pipe"), "%s",
 		   lkl_strerror(id)))
 		return 1;

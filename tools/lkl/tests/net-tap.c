@@ -347,15 +347,15 @@ static void add_errors(void)
 	static const unsigned char mac[6] = { 2, 0, 0, 0x77, 0, 9 };
 
 	CHECK_EQ("lkl_netdev_add_tap with a NULL name is -EINVAL",
-		 lkl_netdev_add_tap(NULL, mac, 0), -LKL_EINVAL);
+		 lkl_netdev_add_tap(NULL, mac, 0, 0), -LKL_EINVAL);
 	CHECK_EQ("lkl_netdev_add_tap with an empty name is -EINVAL",
-		 lkl_netdev_add_tap("", mac, 0), -LKL_EINVAL);
+		 lkl_netdev_add_tap("", mac, 0, 0), -LKL_EINVAL);
 	CHECK_EQ("lkl_netdev_add_tap with a 16-byte name is -EINVAL",
-		 lkl_netdev_add_tap("0123456789abcdef", mac, 0), -LKL_EINVAL);
+		 lkl_netdev_add_tap("0123456789abcdef", mac, 0, 0), -LKL_EINVAL);
 	CHECK_EQ("lkl_netdev_add_tap with a '/' in the name is -EINVAL",
-		 lkl_netdev_add_tap("a/b", mac, 0), -LKL_EINVAL);
+		 lkl_netdev_add_tap("a/b", mac, 0, 0), -LKL_EINVAL);
 	CHECK_EQ("lkl_netdev_add_tap of a non-TAP interface (lo) is -EINVAL",
-		 lkl_netdev_add_tap("lo", mac, 0), -LKL_EINVAL);
+		 lkl_netdev_add_tap("lo", mac, 0, 0), -LKL_EINVAL);
 }
 
 static int setup(const char *tap)
@@ -364,7 +364,7 @@ static int setup(const char *tap)
 	int id, ifindex, r;
 
 	test_section("boot", 60);
-	id = lkl_netdev_add_tap(tap, mac, 1500);
+	id = lkl_netdev_add_tap(tap, mac, 1500, 0);
 	if (!check(id >= 0, "lkl_netdev_add_tap", "%s: %s", tap,
 		   lkl_strerror(id)))
 		return -1;
