@@ -33,6 +33,7 @@
 #include <lkl/socket.h>
 
 #include "host-util.h"
+#include "lkl-util.h"
 #include "test.h"
 
 #define BOOT_ARGS	"mem=64M loglevel=4"
@@ -212,26 +213,6 @@ static int count_defaults(int family, unsigned int table, const void *gw,
 	if (nl_dump(LKL_RTM_GETROUTE, family, on_route, &w) < 0)
 		return -1;
 	return w.found;
-}
-
-/* ---- Files inside the kernel ---- */
-
-/* Read LKL file @path into @buf (NUL terminated): length or -errno. */
-static long read_lkl_file(const char *path, char *buf, size_t len)
-{
-	long fd = lkl_sys_open(path, LKL_O_RDONLY, 0), n, got = 0;
-
-	if (fd < 0)
-		return fd;
-	while ((size_t)got < len - 1) {
-		n = lkl_sys_read((unsigned int)fd, buf + got, len - 1 - got);
-		if (n <= 0)
-			break;
-		got += n;
-	}
-	lkl_sys_close((unsigned int)fd);
-	buf[got] = 0;
-	return got;
 }
 
 /* ---- Frames on the wires ---- */

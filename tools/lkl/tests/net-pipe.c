@@ -18,6 +18,14 @@
  *    the other still needs it; halt; no host threads are left.
  * The child's result lines come back through a pipe and are counted in
  * the parent's summary.
+ *
+ * `net-pipe SERVER-OFFLOAD CLIENT-OFFLOAD` runs that with these offload
+ * masks (hex, lkl_netdev_add_pipe()); with full offload both sides check
+ * that frames larger than the MTU went through (TSO and LRO: the average
+ * frame received is over 1514 bytes).  Without arguments it runs itself
+ * for: no offload; full offload on both sides; checksum offload on the
+ * server only, so that the client fills in the server's partial
+ * checksums.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -36,6 +44,7 @@
 #include <lkl/socket.h>
 
 #include "host-util.h"
+#include "lkl-util.h"
 #include "test.h"
 
 #define MiB		(1024 * 1024)
@@ -47,6 +56,8 @@
 #define BOOT_ARGS	"mem=128M loglevel=4"
 
 static int is_server;
+/* The offload masks of this run, the server's and the client's. */
+static unsigned long long offload[2];
 /* The server's view of the client process. */
 static pid_t child_pid;
 static int child_out = -1;
@@ -286,6 +297,31 @@ static long tcp4_bulk(void)
 	return fd;
 }
 
+/*
+ * With TSO and LRO on both sides, the bulk transfer must have gone as
+ * frames larger than the MTU (1500): the device really carried them.
+ */
+static void large_frames(void)
+{
+	struct if_frames f;
+	unsigned long long avg;
+
+	if (offload[0] != LKL_NETDEV_OFFLOAD_ALL ||
+	    offload[1] != LKL_NETDEV_OFFLOAD_ALL)
+		return;
+	if (!check(if_frames("eth0", &f) == 0, nm("eth0 in /proc/net/dev"),
+		   "not listed"))
+		return;
+	avg = f.rx_packets ? f.rx_bytes / f.rx_packets : 0;
+	check(avg > 1514, nm("large segments received (LRO)"),
+	      "%llu bytes per frame", avg);
+	printf("# %s: %llu frames received, %llu bytes on average\n", role,
+	       f.rx_packets, avg);
+	avg = f.tx_packets ? f.tx_bytes / f.tx_packets : 0;
+	check(avg > 1514, nm("large segments sent (TSO)"),
+	      "%llu bytes per frame", avg);
+}
+
 /* Let every group make ping sockets: the default range admits none. */
 static long allow_ping(void)
 {
@@ -439,7 +475,7 @@ static void add_errors(void)
 
 /* ---- One side ---- */
 
-static void wait_client(void);
+static void wait_client(const char *name, unsigned int seconds);
 
 static void busy_after_boot(const unsigned char mac[6])
 {
@@ -462,7 +498,7 @@ static int run_side(int fd)
 	mac[5] = (unsigned char)(is_server ? 1 : 2);
 	test_section(nm("boot"), 60);
 	threads = host_thread_count();
-	id = lkl_netdev_add_pipe(fd, mac, 9000, 0);
+	id = lkl_netdev_add_pipe(fd, mac, 9000, offload[!is_server]);
 	if (!check(id >= 0, nm("lkl_netdev_add_pipe"), "%s",
 		   lkl_strerror(id)))
 		return 1;
@@ -478,6 +514,7 @@ static int run_side(int fd)
 
 	test_section(nm("TCP over IPv4, 64 MiB each way"), 180);
 	conn = tcp4_bulk();
+	large_frames();
 	test_section(nm("ICMP echo"), 30);
 	icmp_echo();
 	test_section(nm("TCP over IPv6"), 60);
@@ -486,7 +523,7 @@ static int run_side(int fd)
 	if (conn >= 0)
 		barrier(conn);
 	if (is_server)
-		wait_client();
+		wait_client("client", 120);
 	test_section(nm("halt"), 60);
 	CHECK_EQ(nm("lkl_sys_halt"), lkl_sys_halt(), 0);
 	CHECK_EQ(nm("no host thread left after halt"), host_thread_count(),
@@ -513,14 +550,15 @@ static void collect_child(FILE *f)
 	}
 }
 
-/* The client's results, once it has exited. */
-static void wait_client(void)
+/* The results of child @name (the client, or a run), once it exited. */
+static void wait_client(const char *name, unsigned int seconds)
 {
 	int status = -1;
 	pid_t w;
 	FILE *f;
 
-	test_section("client's results", 120);
+	snprintf(name_buf, sizeof(name_buf), "%s exits cleanly", name);
+	test_section(name_buf, seconds);
 	f = fdopen(child_out, "r");
 	if (f) {
 		collect_child(f);
@@ -531,20 +569,21 @@ static void wait_client(void)
 	child_out = -1;
 	while ((w = waitpid(child_pid, &status, 0)) < 0 && errno == EINTR)
 		;
+	snprintf(name_buf, sizeof(name_buf), "%s exits cleanly", name);
 	check(w == child_pid && WIFEXITED(status) && WEXITSTATUS(status) == 0,
-	      "client exits cleanly", "waitpid %d (%s), status 0x%x", (int)w,
+	      name_buf, "waitpid %d (%s), status 0x%x", (int)w,
 	      w < 0 ? strerror(errno) : "-", status);
 }
 
-int main(void)
+/* One run: the two sides with offload masks @offload. */
+static void run_pair(void)
 {
 	int sv[2], out[2];
 	pid_t pid;
 
-	add_errors();
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) || pipe(out)) {
 		check(0, "socketpair and pipe", "%s", strerror(errno));
-		return test_done();
+		return;
 	}
 	fflush(stdout);
 	pid = fork();
@@ -556,19 +595,83 @@ int main(void)
 		test_passed = test_failed = test_skipped = 0;
 		role = "client";
 		run_side(sv[1]);
-		return test_done();
+		exit(test_done());
 	}
 	close(out[1]);
 	close(sv[1]);
 	role = "server";
 	is_server = 1;
 	if (!check(pid > 0, "fork", "%s", strerror(errno)))
-		return test_done();
+		return;
 	child_pid = pid;
 	child_out = out[0];
 	run_side(sv[0]);
 	/* A server that gave up early still counts the client. */
 	if (child_out >= 0)
-		wait_client();
+		wait_client("client", 120);
+}
+
+/* Run this program again with each pair of offload masks. */
+static void run_all(const char *self)
+{
+	static const char *const runs[][2] = {
+		{ "0", "0" },
+		{ "0x9983", "0x9983" },	/* LKL_NETDEV_OFFLOAD_ALL */
+		{ "0x3", "0" },		/* checksums, server only */
+	};
+	char label[64];
+	unsigned int i;
+	int out[2];
+
+	for (i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
+		printf("# offloads: server %s, client %s\n", runs[i][0],
+		       runs[i][1]);
+		fflush(stdout);
+		if (pipe(out)) {
+			check(0, "pipe", "%s", strerror(errno));
+			return;
+		}
+		child_pid = fork();
+		if (child_pid == 0) {
+			dup2(out[1], 1);
+			close(out[0]);
+			close(out[1]);
+			execl(self, self, runs[i][0], runs[i][1], (char *)NULL);
+			printf("FAIL - exec %s: %s\n", self, strerror(errno));
+			exit(1);
+		}
+		close(out[1]);
+		child_out = out[0];
+		if (!check(child_pid > 0, "fork", "%s", strerror(errno)))
+			return;
+		snprintf(label, sizeof(label), "run with offloads %s/%s",
+			 runs[i][0], runs[i][1]);
+		wait_client(label, 500);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	unsigned int i;
+	char *end;
+
+	if (argc == 1) {
+		add_errors();
+		run_all(argv[0]);
+		return test_done();
+	}
+	if (argc != 3) {
+		fprintf(stderr, "usage: %s [SERVER-OFFLOAD CLIENT-OFFLOAD]\n",
+			argv[0]);
+		return 2;
+	}
+	for (i = 0; i < 2; i++) {
+		offload[i] = strtoull(argv[1 + i], &end, 16);
+		if (*end || end == argv[1 + i]) {
+			fprintf(stderr, "%s: not a hex mask\n", argv[1 + i]);
+			return 2;
+		}
+	}
+	run_pair();
 	return test_done();
 }
