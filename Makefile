@@ -179,7 +179,7 @@ $(BINDIR)/disk: tools/lkl/tests/disk.c tools/lkl/tests/test.h tools/lkl/tests/ho
 $(BINDIR)/cptofs: tools/lkl/fs/cptofs.c $(LIBDIR)/liblkl.a
 $(BINDIR)/net-pipe: tools/lkl/tests/net-pipe.c tools/lkl/tests/test.h tools/lkl/tests/host-util.h tools/lkl/tests/lkl-util.h $(LIBDIR)/liblkl.a
 $(BINDIR)/net-config: tools/lkl/tests/net-config.c tools/lkl/tests/test.h tools/lkl/tests/host-util.h tools/lkl/tests/lkl-util.h $(LIBDIR)/liblkl.a
-$(BINDIR)/net-tap: tools/lkl/tests/net-tap.c tools/lkl/tests/test.h tools/lkl/tests/host-util.h $(LIBDIR)/liblkl.a
+$(BINDIR)/net-tap: tools/lkl/tests/net-tap.c tools/lkl/tests/test.h tools/lkl/tests/host-util.h tools/lkl/tests/lkl-util.h $(LIBDIR)/liblkl.a
 
 $(addprefix $(BINDIR)/,$(PROGRAMS)):
 	@mkdir -p $(BINDIR)

@@ -1,16 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * net-tap.c TAP PEER-CMD - LKL on a host TAP interface
- * (lkl_netdev_add_tap()), against the host's own network stack.
+ * net-tap.c TYPE PARAM OFFLOAD PEER-CMD - LKL on a host network
+ * interface (TYPE tap: lkl_netdev_add_tap(PARAM)), with the offload mask
+ * OFFLOAD (hex), against the host's own network stack.
  *
- * Run by check-net-tap.sh inside a private network namespace whose TAP
- * (persistent, named TAP) is bridged to a veth pair leading to the
- * peer namespace, 10.77.0.2/24, where a native server (python3) waits:
- *   TCP 5000: we send 64 MiB, it answers "LENGTH CRC32\n" of what it got;
- *   TCP 5001: it sends a 4-byte big-endian CRC32, then 64 MiB, then EOF;
- *   UDP 5002: it answers a datagram with "native:" and the datagram.
- * LKL is 10.77.0.1/24.  PEER-CMD, a shell command (the peer pinging us),
- * runs while the kernel is up; its exit status is a check.
+ * Run by check-net-tap.sh inside a private network namespace whose
+ * interface leads to the peer namespace, 10.77.0.2/24 and fd77::2/64,
+ * where a native server (python3) waits:
+ *   TCP 5000: we send 256 MiB, it answers "LENGTH CRC32\n" of what it got;
+ *   TCP 5001: it sends a 4-byte big-endian CRC32, then 256 MiB, then EOF;
+ *   UDP 5002: it answers a datagram with "native:" and the datagram;
+ *   TCP 5003 (IPv6): as 5000.
+ * LKL is 10.77.0.1/24 and fd77::1/64.  PEER-CMD, a shell command (the
+ * peer pinging us), runs while the kernel is up; its exit status is a
+ * check.  With TSO and GUEST_TSO in OFFLOAD, the frames the device
+ * carried must average more than the MTU: large segments went through.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -22,14 +26,19 @@
 #include <lkl/linux/fcntl.h>
 #include <lkl/linux/icmp.h>
 #include <lkl/linux/in.h>
+#include <lkl/linux/in6.h>
 #include <lkl/linux/time.h>
+#include <lkl/linux/virtio_net.h>
 #include <lkl/socket.h>
 
 #include "host-util.h"
+#include "lkl-util.h"
 #include "test.h"
 
 #define MiB		(1024 * 1024)
-#define BULK_SIZE	(64u * MiB)
+#define BULK_MIB	256u
+#define BULK_SIZE	(BULK_MIB * MiB)
+#define V6_SIZE		(16u * MiB)
 #define CHUNK		(256 * 1024)
 #define BOOT_ARGS	"mem=128M loglevel=4"
 
@@ -66,11 +75,21 @@ static void peer_sin(struct lkl_sockaddr_in *sin, int port)
 	sin->sin_addr.s_addr = ip4(10, 77, 0, 2);
 }
 
+static void peer_sin6(struct lkl_sockaddr_in6 *sin, int port)
+{
+	memset(sin, 0, sizeof(*sin));
+	sin->sin6_family = LKL_AF_INET6;
+	sin->sin6_port = be16((unsigned int)port);
+	sin->sin6_addr.lkl_s6_addr[0] = 0xfd;
+	sin->sin6_addr.lkl_s6_addr[1] = 0x77;
+	sin->sin6_addr.lkl_s6_addr[15] = 2;
+}
+
 /* A socket with receive and send timeouts of @sec seconds. */
-static long timed_socket(int type, int proto, int sec)
+static long timed_socket(int family, int type, int proto, int sec)
 {
 	struct lkl_timeval tv = { sec, 0 };
-	long fd = lkl_sys_socket(LKL_AF_INET, type, proto);
+	long fd = lkl_sys_socket(family, type, proto);
 
 	if (fd < 0)
 		return fd;
@@ -81,21 +100,25 @@ static long timed_socket(int type, int proto, int sec)
 	return fd;
 }
 
-/* Connect to the peer's @port, retried for a few seconds. */
-static long connect_peer(int port)
+/* Connect to the peer's @port (IPv6 if @v6), retried for a few seconds. */
+static long connect_peer(int port, int v6)
 {
 	struct timespec pause = { 0, 100 * 1000 * 1000 };
 	struct lkl_sockaddr_in sin;
+	struct lkl_sockaddr_in6 sin6;
+	void *sa = v6 ? (void *)&sin6 : (void *)&sin;
+	int salen = v6 ? (int)sizeof(sin6) : (int)sizeof(sin);
 	long fd, r = -LKL_ETIMEDOUT;
 	int i;
 
 	peer_sin(&sin, port);
+	peer_sin6(&sin6, port);
 	for (i = 0; i < 50; i++) {
-		fd = timed_socket(LKL_SOCK_STREAM, 0, 30);
+		fd = timed_socket(v6 ? LKL_AF_INET6 : LKL_AF_INET,
+				  LKL_SOCK_STREAM, 0, 30);
 		if (fd < 0)
 			return fd;
-		r = lkl_sys_connect((int)fd, (struct lkl_sockaddr *)&sin,
-				    sizeof(sin));
+		r = lkl_sys_connect((int)fd, (struct lkl_sockaddr *)sa, salen);
 		if (!r)
 			return fd;
 		lkl_sys_close((unsigned int)fd);
@@ -138,14 +161,14 @@ static long read_all(long fd, void *buf, size_t max)
 
 /* ---- LKL to native ---- */
 
-static long send_bulk(long fd, uint32_t *crc)
+static long send_bulk(long fd, uint32_t size, uint32_t *crc)
 {
 	static unsigned char buf[CHUNK];
 	uint32_t pos, i;
 	long r;
 
 	*crc = 0;
-	for (pos = 0; pos < BULK_SIZE; pos += CHUNK) {
+	for (pos = 0; pos < size; pos += CHUNK) {
 		for (i = 0; i < CHUNK; i++)
 			buf[i] = (unsigned char)((pos + i) * 2654435761U >> 13);
 		*crc = crc32(*crc, buf, CHUNK);
@@ -156,32 +179,34 @@ static long send_bulk(long fd, uint32_t *crc)
 	return lkl_sys_shutdown((int)fd, LKL_SHUT_WR);
 }
 
-static void tcp_to_native(void)
+/* Send @mib MiB to the peer's @port; it answers length and CRC-32. */
+static void tcp_to_native(int port, int v6, uint32_t mib)
 {
-	char reply[64], want[64];
+	char reply[64], want[64], what[64];
 	uint32_t crc;
 	double t;
 	long fd, r;
 
-	test_section("TCP 64 MiB LKL to native", 120);
-	fd = connect_peer(5000);
-	if (!check(fd >= 0, "TCP connect to native 10.77.0.2:5000", "%s",
-		   lkl_strerror((int)fd)))
+	snprintf(what, sizeof(what), "TCP%s %u MiB LKL to native",
+		 v6 ? "/IPv6" : "", mib);
+	test_section(what, 120);
+	fd = connect_peer(port, v6);
+	if (!check(fd >= 0, "TCP connect to native", "%s: port %d: %s", what,
+		   port, lkl_strerror((int)fd)))
 		return;
 	t = host_sec();
-	r = send_bulk(fd, &crc);
+	r = send_bulk(fd, mib * MiB, &crc);
 	if (!r)
 		r = read_all(fd, reply, sizeof(reply) - 1);
 	t = host_sec() - t;
 	lkl_sys_close((unsigned int)fd);
-	if (!check(r > 0, "TCP 64 MiB LKL to native sent", "%s",
-		   lkl_strerror((int)r)))
+	if (!check(r > 0, what, "sending: %s", lkl_strerror((int)r)))
 		return;
 	reply[r] = 0;
-	snprintf(want, sizeof(want), "%u %08x\n", BULK_SIZE, crc);
-	if (check(!strcmp(reply, want), "TCP 64 MiB LKL to native, CRC-32 matches",
+	snprintf(want, sizeof(want), "%u %08x\n", mib * MiB, crc);
+	if (check(!strcmp(reply, want), what,
 		  "native got \"%.40s\", want \"%.40s\"", reply, want))
-		printf("# TCP LKL to native: %.1f MiB/s\n", 64 / t);
+		printf("# %s: %.1f MiB/s\n", what, mib / t);
 }
 
 /* ---- Native to LKL ---- */
@@ -211,8 +236,8 @@ static void tcp_from_native(void)
 	double t;
 	long fd, r;
 
-	test_section("TCP 64 MiB native to LKL", 120);
-	fd = connect_peer(5001);
+	test_section("TCP 256 MiB native to LKL", 120);
+	fd = connect_peer(5001, 0);
 	if (!check(fd >= 0, "TCP connect to native 10.77.0.2:5001", "%s",
 		   lkl_strerror((int)fd)))
 		return;
@@ -224,15 +249,15 @@ static void tcp_from_native(void)
 		r = -LKL_ECONNRESET;
 	t = host_sec() - t;
 	lkl_sys_close((unsigned int)fd);
-	if (!check(r == 0, "TCP 64 MiB native to LKL received", "%s",
+	if (!check(r == 0, "TCP 256 MiB native to LKL received", "%s",
 		   lkl_strerror((int)r)))
 		return;
 	want = (uint32_t)head[0] << 24 | (uint32_t)head[1] << 16 |
 	       (uint32_t)head[2] << 8 | head[3];
 	CHECK_EQ("TCP native to LKL length", len, BULK_SIZE);
-	if (check(crc == want, "TCP 64 MiB native to LKL, CRC-32 matches",
+	if (check(crc == want, "TCP 256 MiB native to LKL, CRC-32 matches",
 		  "got %08x, want %08x", crc, want))
-		printf("# TCP native to LKL: %.1f MiB/s\n", 64 / t);
+		printf("# TCP native to LKL: %.1f MiB/s\n", BULK_MIB / t);
 }
 
 /* ---- UDP, ICMP ---- */
@@ -245,7 +270,7 @@ static void udp_exchange(void)
 	long fd, r;
 
 	test_section("UDP", 30);
-	fd = timed_socket(LKL_SOCK_DGRAM, 0, 10);
+	fd = timed_socket(LKL_AF_INET, LKL_SOCK_DGRAM, 0, 10);
 	if (!check(fd >= 0, "UDP socket", "%s", lkl_strerror((int)fd)))
 		return;
 	peer_sin(&sin, 5002);
@@ -288,7 +313,7 @@ static long ping_once(void)
 	struct lkl_icmphdr *h = (struct lkl_icmphdr *)pkt;
 	long fd, r;
 
-	fd = timed_socket(LKL_SOCK_DGRAM, LKL_IPPROTO_ICMP, 2);
+	fd = timed_socket(LKL_AF_INET, LKL_SOCK_DGRAM, LKL_IPPROTO_ICMP, 2);
 	if (fd < 0)
 		return fd;
 	memset(pkt, 0, sizeof(pkt));
@@ -358,15 +383,59 @@ static void add_errors(void)
 		 lkl_netdev_add_tap("lo", mac, 0, 0), -LKL_EINVAL);
 }
 
-static int setup(const char *tap)
+/*
+ * With TSO and GUEST_TSO the bulk transfers must have gone through the
+ * device as frames larger than the MTU (1500).
+ */
+static void large_frames(unsigned long long offload)
+{
+	const unsigned long long tso = 1ULL << LKL_VIRTIO_NET_F_HOST_TSO4,
+		lro = 1ULL << LKL_VIRTIO_NET_F_GUEST_TSO4;
+	unsigned long long rx, tx;
+	struct if_frames f;
+
+	test_section("frame sizes", 10);
+	if (!check(if_frames("eth0", &f) == 0, "eth0 in /proc/net/dev",
+		   "not listed"))
+		return;
+	rx = f.rx_packets ? f.rx_bytes / f.rx_packets : 0;
+	tx = f.tx_packets ? f.tx_bytes / f.tx_packets : 0;
+	printf("# eth0: %llu frames received, %llu bytes on average; %llu sent, %llu bytes on average\n",
+	       f.rx_packets, rx, f.tx_packets, tx);
+	if (offload & tso)
+		check(tx > 1514, "large segments sent (TSO)",
+		      "%llu bytes per frame", tx);
+	else
+		check(tx <= 1514, "no frame over the MTU sent without TSO",
+		      "%llu bytes per frame", tx);
+	if (offload & lro)
+		check(rx > 1514, "large segments received (GUEST_TSO, LRO)",
+		      "%llu bytes per frame", rx);
+	else
+		check(rx <= 1514, "no frame over the MTU received without LRO",
+		      "%llu bytes per frame", rx);
+}
+
+/* The device of @type on host interface or path @param. */
+static int add_device(const char *type, const char *param,
+		      const unsigned char mac[6], unsigned long long offload)
+{
+	if (!strcmp(type, "tap"))
+		return lkl_netdev_add_tap(param, mac, 1500, offload);
+	return -LKL_EINVAL;
+}
+
+static int setup(const char *type, const char *param,
+		 unsigned long long offload)
 {
 	static const unsigned char mac[6] = { 2, 0, 0, 0x77, 0, 1 };
+	unsigned char ip6[16] = { 0xfd, 0x77, [15] = 1 };
 	int id, ifindex, r;
 
 	test_section("boot", 60);
-	id = lkl_netdev_add_tap(tap, mac, 1500, 0);
-	if (!check(id >= 0, "lkl_netdev_add_tap", "%s: %s", tap,
-		   lkl_strerror(id)))
+	id = add_device(type, param, mac, offload);
+	if (!check(id >= 0, "add the network device", "%s %s: %s", type,
+		   param, lkl_strerror(id)))
 		return -1;
 	lkl_host_log_fd = -1;
 	r = lkl_start_kernel(&lkl_host_ops, BOOT_ARGS);
@@ -383,26 +452,42 @@ static int setup(const char *tap)
 	if (!check(r == 0, "lkl_if_set_ipv4 10.77.0.1/24", "%s",
 		   lkl_strerror(r)))
 		return -1;
+	/* No duplicate address detection: the address is usable at once. */
+	r = lkl_sysctl("net.ipv6.conf.eth0.accept_dad", "0");
+	if (!r)
+		r = lkl_if_add_ipv6(ifindex, ip6, 64);
+	check(r == 0, "lkl_if_add_ipv6 fd77::1/64", "%s", lkl_strerror(r));
 	return id;
 }
 
 int main(int argc, char **argv)
 {
+	unsigned long long offload;
+	char *end;
 	int id;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: %s TAP PEER-PING-COMMAND\n", argv[0]);
+	if (argc != 5) {
+		fprintf(stderr, "usage: %s TYPE PARAM OFFLOAD PEER-PING-COMMAND\n",
+			argv[0]);
+		return 2;
+	}
+	offload = strtoull(argv[3], &end, 16);
+	if (*end || end == argv[3]) {
+		fprintf(stderr, "%s: not a hex offload mask\n", argv[3]);
 		return 2;
 	}
 	crc_init();
-	add_errors();
-	id = setup(argv[1]);
+	if (!strcmp(argv[1], "tap"))
+		add_errors();
+	id = setup(argv[1], argv[2], offload);
 	if (id >= 0) {
 		ping_native();
-		peer_pings(argv[2]);
-		tcp_to_native();
+		peer_pings(argv[4]);
+		tcp_to_native(5000, 0, BULK_MIB);
 		tcp_from_native();
+		tcp_to_native(5003, 1, V6_SIZE / MiB);
 		udp_exchange();
+		large_frames(offload);
 		test_section("halt", 60);
 		CHECK_EQ("lkl_sys_halt", lkl_sys_halt(), 0);
 		CHECK_EQ("lkl_netdev_remove after halt", lkl_netdev_remove(id), 0);
