@@ -111,16 +111,16 @@ KTREE = $(eval KTREE := $(shell scripts/prepare-kernel.sh $(TOP) $(BUILD)/src $(
 $(KOBJ)/.config: arch/lkl/configs/defconfig
 	@echo "  CONFIG  $(KOBJ)"
 	$(Q)mkdir -p $(KOBJ)
-	$(Q)$(KMAKE) defconfig
+	+$(Q)$(KMAKE) defconfig
 ifeq ($(DEBUG),1)
 	$(Q)$(KTREE)/scripts/config --file $@ -d DEBUG_INFO_NONE -e DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT
-	$(Q)$(KMAKE) olddefconfig
+	+$(Q)$(KMAKE) olddefconfig
 endif
 
 # Kbuild knows what changed: always ask it.
 kernel: $(KOBJ)/.config
 	@echo "  KBUILD  $(KOBJ)/vmlinux"
-	$(Q)$(KMAKE) vmlinux
+	+$(Q)$(KMAKE) vmlinux
 
 # One relocatable object; only the kernel's public API stays global.
 $(OUT)/lkl.o: kernel arch/lkl/exports
@@ -136,7 +136,7 @@ $(INC)/.stamp: $(KOBJ)/.config scripts/lkl-install-headers.py \
 		$(wildcard arch/lkl/include/uapi/asm/*) $(wildcard tools/lkl/include/*.h)
 	@echo "  HEADERS $(INC)"
 	$(Q)rm -rf $(OUT)/uapi $(INC)
-	$(Q)$(KMAKE) headers_install INSTALL_HDR_PATH=$(OUT)/uapi >/dev/null
+	+$(Q)$(KMAKE) headers_install INSTALL_HDR_PATH=$(OUT)/uapi >/dev/null
 	$(Q)$(PYTHON) scripts/lkl-install-headers.py $(OUT)/uapi/include $(KTREE) $(INC) --cc "$(CC)"
 	$(Q)cp tools/lkl/include/*.h $(INC)/
 	$(Q)touch $@
