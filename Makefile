@@ -61,14 +61,24 @@ HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -fPIC \
 	-I$(INC) $(if $(filter 1,$(DEBUG)),-g -O0,-O2)
 HOST_LDLIBS := -lpthread
 
-LIB_SRCS := $(wildcard tools/lkl/lib/*.c)
+# The JSON configuration (config_json.c) needs cJSON for the target
+# (Debian's libcjson-dev, glibc only): a musl build, or a target without
+# it, leaves the file and its functions out.
+PKG_CONFIG ?= $(CROSS_COMPILE)pkg-config
+HAVE_CJSON := $(if $(findstring musl,$(CC)),,$(shell $(PKG_CONFIG) --exists libcjson 2>/dev/null && echo 1))
+CJSON_CFLAGS := $(if $(HAVE_CJSON),$(shell $(PKG_CONFIG) --cflags libcjson))
+HOST_LDLIBS += $(if $(HAVE_CJSON),$(shell $(PKG_CONFIG) --libs libcjson))
+
+LIB_SRCS := $(filter-out $(if $(HAVE_CJSON),,tools/lkl/lib/config_json.c),\
+	$(wildcard tools/lkl/lib/*.c))
 LIB_OBJS := $(patsubst tools/lkl/lib/%.c,$(OBJDIR)/lib/%.o,$(LIB_SRCS))
 
 # Kernel version of the tree, for the shared library's name.
 KVERSION = $(shell $(MAKE) -s -C $(KTREE) kernelversion 2>/dev/null)
 SONAME = liblkl.so.$(word 1,$(subst ., ,$(KVERSION))).$(word 2,$(subst ., ,$(KVERSION)))
 
-PROGRAMS := boot host-ops-test lkl-demo lkl-bench lkl-disk-bench header-conflicts disk cptofs net-pipe net-config net-tap
+PROGRAMS := boot host-ops-test lkl-demo lkl-bench lkl-disk-bench header-conflicts disk cptofs net-pipe net-config net-tap \
+	$(if $(HAVE_CJSON),config-json)
 
 .PHONY: all lib kernel headers programs test test-musl demo bench deps clean distclean help
 .PHONY: install uninstall
@@ -150,6 +160,8 @@ $(OBJDIR)/lib/%.o: tools/lkl/lib/%.c $(INC)/.stamp
 	@echo "  CC      $@"
 	$(Q)$(KCC) $(HOST_CFLAGS) -c $< -o $@
 
+$(OBJDIR)/lib/config_json.o: HOST_CFLAGS += $(CJSON_CFLAGS)
+
 $(LIBDIR)/liblkl.a: $(OUT)/lkl.o $(LIB_OBJS)
 	@mkdir -p $(LIBDIR)
 	@echo "  AR      $@"
@@ -178,8 +190,10 @@ $(BINDIR)/header-conflicts: tools/lkl/tests/header-conflicts.c $(LIBDIR)/liblkl.
 $(BINDIR)/disk: tools/lkl/tests/disk.c tools/lkl/tests/test.h tools/lkl/tests/host-util.h $(LIBDIR)/liblkl.a
 $(BINDIR)/cptofs: tools/lkl/fs/cptofs.c $(LIBDIR)/liblkl.a
 $(BINDIR)/net-pipe: tools/lkl/tests/net-pipe.c tools/lkl/tests/test.h tools/lkl/tests/host-util.h tools/lkl/tests/lkl-util.h $(LIBDIR)/liblkl.a
-$(BINDIR)/net-config: tools/lkl/tests/net-config.c tools/lkl/tests/test.h tools/lkl/tests/host-util.h tools/lkl/tests/lkl-util.h $(LIBDIR)/liblkl.a
+$(BINDIR)/net-config: tools/lkl/tests/net-config.c tools/lkl/tests/test.h tools/lkl/tests/host-util.h tools/lkl/tests/lkl-util.h tools/lkl/tests/rtnl-dump.h $(LIBDIR)/liblkl.a
 $(BINDIR)/net-tap: tools/lkl/tests/net-tap.c tools/lkl/tests/test.h tools/lkl/tests/host-util.h tools/lkl/tests/lkl-util.h $(LIBDIR)/liblkl.a
+$(BINDIR)/config-json: tools/lkl/tests/config-json.c tools/lkl/tests/test.h tools/lkl/tests/lkl-util.h tools/lkl/tests/rtnl-dump.h $(wildcard tools/lkl/tests/config/*.json) $(LIBDIR)/liblkl.a
+$(BINDIR)/config-json: HOST_CFLAGS += -DCONFIG_DIR='"$(TOP)/tools/lkl/tests/config"'
 
 $(addprefix $(BINDIR)/,$(PROGRAMS)):
 	@mkdir -p $(BINDIR)
@@ -263,12 +277,12 @@ install: all
 		'Version: $(KVERSION)' \
 		'Cflags: -I$${includedir}' \
 		'Libs: -L$${libdir} -llkl' \
-		'Libs.private: -lpthread' > $(OUT)/lkl.pc
+		'Libs.private: $(HOST_LDLIBS)' > $(OUT)/lkl.pc
 	$(Q)install -D -m 644 $(OUT)/lkl.pc $(I_LIB)/pkgconfig/lkl.pc
 
 uninstall:
 	@echo "  UNINSTALL $(DESTDIR)$(PREFIX)"
-	$(Q)rm -f $(I_INC)/lkl.h $(I_INC)/lkl_host.h $(I_LIB)/liblkl.a \
+	$(Q)rm -f $(I_INC)/lkl.h $(I_INC)/lkl_host.h $(I_INC)/lkl_config.h $(I_LIB)/liblkl.a \
 		$(I_LIB)/liblkl.so.$(KVERSION) $(I_LIB)/$(SONAME) $(I_LIB)/liblkl.so \
 		$(I_LIB)/pkgconfig/lkl.pc $(addprefix $(I_BIN)/,$(INSTALL_PROGRAMS) cpfromfs)
 	$(Q)rm -rf $(I_INC)/lkl

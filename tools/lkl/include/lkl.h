@@ -103,5 +103,6 @@ int lkl_mount_fs(const char *fstype);
  * API.  lkl_host.h includes this file first, so either order works.
  */
 #include <lkl_host.h>
+#include <lkl_config.h>
 
 #endif /* _LKL_H */

@@ -34,10 +34,10 @@
 
 #include "host-util.h"
 #include "lkl-util.h"
+#include "rtnl-dump.h"
 #include "test.h"
 
 #define BOOT_ARGS	"mem=64M loglevel=4"
-#define DUMP_BUF	32768
 #define FRAME_MAX	2048
 /* virtio-net header, then Ethernet: the IPv4 header starts here. */
 #define IP_OFF		(LKL_NETDEV_HDR_LEN + 14)
@@ -57,162 +57,6 @@ static void ip6(unsigned char out[16], int net, int host)
 	out[0] = 0xfd;
 	out[1] = (unsigned char)net;
 	out[15] = (unsigned char)host;
-}
-
-/* ---- Netlink dumps, written here independently of the library ---- */
-
-typedef void (*dump_fn)(const struct lkl_nlmsghdr *h, void *arg);
-
-/* Send a dump request of @type for @family; call @fn on each answer. */
-static int nl_dump(int type, int family, dump_fn fn, void *arg)
-{
-	struct {
-		struct lkl_nlmsghdr h;
-		struct lkl_rtmsg rt;
-	} req;
-	static char buf[DUMP_BUF];
-	long fd, n;
-	int done = 0, r = 0;
-
-	fd = lkl_sys_socket(LKL_AF_NETLINK, LKL_SOCK_RAW, LKL_NETLINK_ROUTE);
-	if (fd < 0)
-		return (int)fd;
-	memset(&req, 0, sizeof(req));
-	req.h.nlmsg_len = sizeof(req);
-	req.h.nlmsg_type = (unsigned short)type;
-	req.h.nlmsg_flags = LKL_NLM_F_REQUEST | LKL_NLM_F_DUMP;
-	req.h.nlmsg_seq = 7;
-	req.rt.rtm_family = (unsigned char)family;
-	if (lkl_sys_sendto((int)fd, &req, sizeof(req), 0, NULL, 0) < 0)
-		done = 1, r = -1;
-	while (!done) {
-		const struct lkl_nlmsghdr *h = (void *)buf;
-
-		n = lkl_sys_recvfrom((int)fd, buf, sizeof(buf), 0, NULL, NULL);
-		if (n <= 0) {
-			r = n < 0 ? (int)n : -1;
-			break;
-		}
-		for (; LKL_NLMSG_OK(h, n); h = LKL_NLMSG_NEXT(h, n)) {
-			if (h->nlmsg_type == LKL_NLMSG_DONE ||
-			    h->nlmsg_type == LKL_NLMSG_ERROR) {
-				done = 1;
-				break;
-			}
-			fn(h, arg);
-		}
-	}
-	lkl_sys_close((unsigned int)fd);
-	return r;
-}
-
-/* Attributes of interest in a route or rule message. */
-struct attrs {
-	unsigned int table, oif;
-	unsigned char gw[16], src[16], dst[16];
-	int has_gw, has_src, has_dst;
-};
-
-static void parse_attrs(const struct lkl_rtattr *rta, int len, int rule,
-			struct attrs *a)
-{
-	memset(a, 0, sizeof(*a));
-	for (; LKL_RTA_OK(rta, len); rta = LKL_RTA_NEXT(rta, len)) {
-		const void *d = LKL_RTA_DATA(rta);
-		size_t dl = LKL_RTA_PAYLOAD(rta);
-		int type = rta->rta_type;
-
-		if (dl > 16)
-			continue;
-		if ((rule && type == LKL_FRA_TABLE) ||
-		    (!rule && type == LKL_RTA_TABLE))
-			memcpy(&a->table, d, 4);
-		else if (!rule && type == LKL_RTA_OIF)
-			memcpy(&a->oif, d, 4);
-		else if (!rule && type == LKL_RTA_GATEWAY)
-			memcpy(a->gw, d, dl), a->has_gw = 1;
-		else if (!rule && type == LKL_RTA_DST)
-			memcpy(a->dst, d, dl), a->has_dst = 1;
-		else if (rule && type == LKL_FRA_SRC)
-			memcpy(a->src, d, dl), a->has_src = 1;
-	}
-}
-
-/* What a rule dump looks for, and how often it found it. */
-struct rule_want {
-	unsigned int table, src_len;
-	unsigned char src[16];
-	size_t alen;
-	int found;
-};
-
-static void on_rule(const struct lkl_nlmsghdr *h, void *arg)
-{
-	const struct lkl_fib_rule_hdr *frh = LKL_NLMSG_DATA(h);
-	struct rule_want *w = arg;
-	struct attrs a;
-	int len = (int)h->nlmsg_len - LKL_NLMSG_LENGTH(sizeof(*frh));
-
-	if (h->nlmsg_type != LKL_RTM_NEWRULE || len < 0)
-		return;
-	parse_attrs((const void *)((const char *)frh +
-				   LKL_NLMSG_ALIGN(sizeof(*frh))), len, 1, &a);
-	if (a.table == w->table && frh->src_len == w->src_len &&
-	    frh->action == LKL_FR_ACT_TO_TBL && a.has_src &&
-	    !memcmp(a.src, w->src, w->alen))
-		w->found++;
-}
-
-static int count_rules(int family, unsigned int table, const void *src,
-		       unsigned int src_len)
-{
-	struct rule_want w;
-
-	memset(&w, 0, sizeof(w));
-	w.table = table;
-	w.src_len = src_len;
-	w.alen = family == LKL_AF_INET ? 4 : 16;
-	memcpy(w.src, src, w.alen);
-	if (nl_dump(LKL_RTM_GETRULE, family, on_rule, &w) < 0)
-		return -1;
-	return w.found;
-}
-
-struct route_want {
-	unsigned int table, oif;
-	unsigned char gw[16];
-	size_t alen;
-	int found;
-};
-
-/* Default routes in w->table via w->gw through w->oif. */
-static void on_route(const struct lkl_nlmsghdr *h, void *arg)
-{
-	const struct lkl_rtmsg *rt = LKL_NLMSG_DATA(h);
-	struct route_want *w = arg;
-	struct attrs a;
-
-	if (h->nlmsg_type != LKL_RTM_NEWROUTE)
-		return;
-	parse_attrs(LKL_RTM_RTA(rt), (int)LKL_RTM_PAYLOAD(h), 0, &a);
-	if (a.table == w->table && rt->rtm_dst_len == 0 && a.has_gw &&
-	    !memcmp(a.gw, w->gw, w->alen) && a.oif == w->oif)
-		w->found++;
-}
-
-static int count_defaults(int family, unsigned int table, const void *gw,
-			  int oif)
-{
-	struct route_want w;
-
-	memset(&w, 0, sizeof(w));
-	w.table = table;
-	w.oif = (unsigned int)oif;
-	w.alen = family == LKL_AF_INET ? 4 : 16;
-	memcpy(w.gw, gw, w.alen);
-	if (nl_dump(LKL_RTM_GETROUTE, family, on_route, &w) < 0)
-		return -1;
-	return w.found;
 }
 
 /* ---- Frames on the wires ---- */
@@ -448,59 +292,6 @@ static void test_errors(void)
 		 lkl_add_neighbor(if_a, 99, &a, gw_mac_a), -LKL_EAFNOSUPPORT);
 	CHECK_EQ("neighbour on ifindex 0 is -ENODEV",
 		 lkl_add_neighbor(0, LKL_AF_INET, &a, gw_mac_a), -LKL_ENODEV);
-}
-
-/* The kind of @ifindex's root qdisc, from an RTM_GETQDISC dump. */
-static int root_qdisc_kind(int ifindex, char *kind, size_t len)
-{
-	struct {
-		struct lkl_nlmsghdr h;
-		struct lkl_tcmsg tc;
-	} req;
-	static char buf[DUMP_BUF];
-	long fd, n;
-	int found = 0, done = 0;
-
-	fd = lkl_sys_socket(LKL_AF_NETLINK, LKL_SOCK_RAW, LKL_NETLINK_ROUTE);
-	if (fd < 0)
-		return (int)fd;
-	memset(&req, 0, sizeof(req));
-	req.h.nlmsg_len = sizeof(req);
-	req.h.nlmsg_type = LKL_RTM_GETQDISC;
-	req.h.nlmsg_flags = LKL_NLM_F_REQUEST | LKL_NLM_F_DUMP;
-	req.h.nlmsg_seq = 9;
-	if (lkl_sys_sendto((int)fd, &req, sizeof(req), 0, NULL, 0) < 0)
-		done = 1;
-	while (!done) {
-		const struct lkl_nlmsghdr *h = (void *)buf;
-
-		n = lkl_sys_recvfrom((int)fd, buf, sizeof(buf), 0, NULL, NULL);
-		if (n <= 0)
-			break;
-		for (; LKL_NLMSG_OK(h, n); h = LKL_NLMSG_NEXT(h, n)) {
-			const struct lkl_tcmsg *tc = LKL_NLMSG_DATA(h);
-			const struct lkl_rtattr *rta = LKL_TCA_RTA(tc);
-			int alen = (int)LKL_TCA_PAYLOAD(h);
-
-			if (h->nlmsg_type != LKL_RTM_NEWQDISC) {
-				done = 1;
-				break;
-			}
-			if (tc->tcm_ifindex != ifindex ||
-			    tc->tcm_parent != LKL_TC_H_ROOT)
-				continue;
-			for (; LKL_RTA_OK(rta, alen);
-			     rta = LKL_RTA_NEXT(rta, alen)) {
-				if (rta->rta_type != LKL_TCA_KIND)
-					continue;
-				snprintf(kind, len, "%s",
-					 (const char *)LKL_RTA_DATA(rta));
-				found = 1;
-			}
-		}
-	}
-	lkl_sys_close((unsigned int)fd);
-	return found ? 0 : -1;
 }
 
 static void test_qdisc(void)
