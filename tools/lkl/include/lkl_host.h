@@ -120,7 +120,7 @@ long lkl_mount_disk(int id, unsigned int part, const char *fstype, int flags,
  */
 long lkl_umount_disk(int id, unsigned int part, int flags);
 
-/* ---- Network devices (virtio_net.c, net_pipe.c, net_tap.c, net_config.c) ---- */
+/* ---- Network devices (virtio_net.c, net_*.c) ---- */
 
 /*
  * A network device of the kernel (a virtio-net NIC, eth0, eth1, ... in
@@ -248,6 +248,69 @@ int lkl_netdev_add_pipe(int fd, const unsigned char mac[6], unsigned int mtu,
  * (TAP in use), and lkl_netdev_add()'s.
  */
 int lkl_netdev_add_tap(const char *ifname, const unsigned char mac[6],
+		       unsigned int mtu, unsigned long long offload);
+
+/**
+ * lkl_netdev_add_macvtap - a network device whose frames go through a
+ * host macvtap interface (net_macvtap.c)
+ * @path: the macvtap's character device, /dev/tap<ifindex> (any path
+ *        with a '/', e.g. a node made with mknod from the "MAJOR:MINOR"
+ *        in /sys/class/net/NAME/macvtap/tap<ifindex>/dev), or the
+ *        interface's name, whose /dev/tap<ifindex> is then opened
+ * @mac, @mtu, @offload: as for lkl_netdev_add(); every offload is
+ *                     carried, as on a TAP.  The lower interface gives a
+ *                     macvtap the frames to its own MAC only, so the
+ *                     macvtap is given @mac if it has another (this needs
+ *                     CAP_NET_ADMIN)
+ *
+ * Make one with e.g. `ip link add link eth0 name mvt0 type macvtap mode
+ * bridge` and `ip link set mvt0 up`.  The device is set up as a TAP
+ * (IFF_TAP | IFF_NO_PI | IFF_VNET_HDR, 12-byte header, TUNSETOFFLOAD at
+ * boot).  Returns the id or a negative errno: -LKL_EINVAL (an empty
+ * path, a multicast @mac, a bad name, an interface that is no macvtap,
+ * a file that is no macvtap device, /dev/net/tun), -LKL_ENODEV (no
+ * interface of that name), -LKL_ENOENT (no such file: a name whose
+ * /dev/tap<ifindex> is missing), -LKL_ENXIO (/dev/tap<ifindex> is
+ * another interface's, one of the same ifindex in another network
+ * namespace: give a path instead), -LKL_EPERM or -LKL_EACCES, and
+ * lkl_netdev_add()'s.
+ */
+int lkl_netdev_add_macvtap(const char *path, const unsigned char mac[6],
+			   unsigned int mtu, unsigned long long offload);
+
+/**
+ * lkl_netdev_add_raw - a network device whose frames go through an
+ * AF_PACKET socket on a host Ethernet interface (net_raw.c)
+ * @ifname: the host interface (1..15 bytes, no '/', ':' or blanks); it
+ *          should be up, with an MTU of at least @mtu
+ * @mac, @mtu, @offload: as for lkl_netdev_add(); every offload is
+ *                     carried where the host's packet sockets have
+ *                     PACKET_VNET_HDR, none elsewhere
+ *
+ * LKL's frames leave on @ifname as they are; LKL receives a copy of what
+ * @ifname receives for @mac or a group address (the interface is
+ * promiscuous while the device exists; a socket filter drops the rest,
+ * the host's own outgoing frames and those of VLANs).  The host hands
+ * over frames as it has them: large ones where @ifname aggregates (GRO,
+ * LRO) or a veth peer sends TSO segments.  LKL takes those when its
+ * kernel accepted GUEST_TSO4/6 (@offload with LKL_NETDEV_OFFLOAD_TSO);
+ * else they are dropped, with a message: then turn GRO and LRO off on
+ * @ifname (on a veth, TSO and GSO on its peer).  Needs CAP_NET_RAW.
+ *
+ * The host's own stack sees the same frames.  Packets to an address it
+ * does not own it ignores (unless it routes), but it answers those to its
+ * own addresses as usual: give LKL an address that the host has on none
+ * of its interfaces, or the host's TCP answers LKL's connections with
+ * resets (e.g. a port LKL listens on is closed for the host).  Where LKL
+ * must share the host's address, drop the host's resets, e.g.
+ * `nft add rule inet filter output oifname eth0 tcp flags rst drop` (or
+ * `iptables -A OUTPUT -o eth0 -p tcp --tcp-flags RST RST -j DROP`), which
+ * also drops the host's own.  Best is an interface the host does not
+ * use, e.g. one end of a veth pair.  Returns the id or a negative errno:
+ * -LKL_EINVAL (a bad name, a non-Ethernet interface), -LKL_ENODEV (no
+ * such interface), -LKL_EPERM, and lkl_netdev_add()'s.
+ */
+int lkl_netdev_add_raw(const char *ifname, const unsigned char mac[6],
 		       unsigned int mtu, unsigned long long offload);
 
 /**
