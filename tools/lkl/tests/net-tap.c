@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * net-tap.c TYPE PARAM OFFLOAD PEER-CMD - LKL on a host network
- * interface (TYPE tap: lkl_netdev_add_tap(PARAM)), with the offload mask
- * OFFLOAD (hex), against the host's own network stack.
+ * interface (TYPE tap, macvtap or raw: lkl_netdev_add_TYPE(PARAM)), with
+ * the offload mask OFFLOAD (hex), against the host's own network stack.
+ * First the errors of lkl_netdev_add_TYPE() for bad arguments.
  *
- * Run by check-net-tap.sh inside a private network namespace whose
+ * Run by check-net-tap.sh (tap) and check-net-backends.sh (macvtap, raw)
+ * inside a private network namespace whose
  * interface leads to the peer namespace, 10.77.0.2/24 and fd77::2/64,
  * where a native server (python3) waits:
  *   TCP 5000: we send 256 MiB, it answers "LENGTH CRC32\n" of what it got;
@@ -367,10 +369,8 @@ static void peer_pings(const char *cmd)
 
 /* ---- Before boot ---- */
 
-static void add_errors(void)
+static void tap_errors(const unsigned char *mac)
 {
-	static const unsigned char mac[6] = { 2, 0, 0, 0x77, 0, 9 };
-
 	CHECK_EQ("lkl_netdev_add_tap with a NULL name is -EINVAL",
 		 lkl_netdev_add_tap(NULL, mac, 0, 0), -LKL_EINVAL);
 	CHECK_EQ("lkl_netdev_add_tap with an empty name is -EINVAL",
@@ -381,6 +381,57 @@ static void add_errors(void)
 		 lkl_netdev_add_tap("a/b", mac, 0, 0), -LKL_EINVAL);
 	CHECK_EQ("lkl_netdev_add_tap of a non-TAP interface (lo) is -EINVAL",
 		 lkl_netdev_add_tap("lo", mac, 0, 0), -LKL_EINVAL);
+}
+
+static void macvtap_errors(const unsigned char *mac)
+{
+	static const unsigned char group[6] = { 3, 0, 0, 0x77, 0, 9 };
+
+	CHECK_EQ("lkl_netdev_add_macvtap with a NULL path is -EINVAL",
+		 lkl_netdev_add_macvtap(NULL, mac, 0, 0), -LKL_EINVAL);
+	CHECK_EQ("lkl_netdev_add_macvtap with an empty path is -EINVAL",
+		 lkl_netdev_add_macvtap("", mac, 0, 0), -LKL_EINVAL);
+	CHECK_EQ("lkl_netdev_add_macvtap with a multicast MAC is -EINVAL",
+		 lkl_netdev_add_macvtap("lklmvt0", group, 0, 0), -LKL_EINVAL);
+	CHECK_EQ("lkl_netdev_add_macvtap of a missing interface is -ENODEV",
+		 lkl_netdev_add_macvtap("nosuchif0", mac, 0, 0), -LKL_ENODEV);
+	CHECK_EQ("lkl_netdev_add_macvtap of a non-macvtap (lo) is -EINVAL",
+		 lkl_netdev_add_macvtap("lo", mac, 0, 0), -LKL_EINVAL);
+	CHECK_EQ("lkl_netdev_add_macvtap of a missing file is -ENOENT",
+		 lkl_netdev_add_macvtap("/nonexistent/tap9", mac, 0, 0),
+		 -LKL_ENOENT);
+	CHECK_EQ("lkl_netdev_add_macvtap of /dev/null is -EINVAL",
+		 lkl_netdev_add_macvtap("/dev/null", mac, 0, 0), -LKL_EINVAL);
+	CHECK_EQ("lkl_netdev_add_macvtap of /dev/net/tun is -EINVAL",
+		 lkl_netdev_add_macvtap("/dev/net/tun", mac, 0, 0),
+		 -LKL_EINVAL);
+}
+
+static void raw_errors(const unsigned char *mac)
+{
+	CHECK_EQ("lkl_netdev_add_raw with a NULL name is -EINVAL",
+		 lkl_netdev_add_raw(NULL, mac, 0, 0), -LKL_EINVAL);
+	CHECK_EQ("lkl_netdev_add_raw with a 16-byte name is -EINVAL",
+		 lkl_netdev_add_raw("0123456789abcdef", mac, 0, 0),
+		 -LKL_EINVAL);
+	CHECK_EQ("lkl_netdev_add_raw of a missing interface is -ENODEV",
+		 lkl_netdev_add_raw("nosuchif0", mac, 0, 0), -LKL_ENODEV);
+	CHECK_EQ("lkl_netdev_add_raw of a non-Ethernet interface (lo) is -EINVAL",
+		 lkl_netdev_add_raw("lo", mac, 0, 0), -LKL_EINVAL);
+}
+
+/* What adding a device of @type refuses, before the real one is added. */
+static void add_errors(const char *type)
+{
+	static const unsigned char mac[6] = { 2, 0, 0, 0x77, 0, 9 };
+
+	test_section("bad arguments", 10);
+	if (!strcmp(type, "tap"))
+		tap_errors(mac);
+	else if (!strcmp(type, "macvtap"))
+		macvtap_errors(mac);
+	else if (!strcmp(type, "raw"))
+		raw_errors(mac);
 }
 
 /*
@@ -422,6 +473,10 @@ static int add_device(const char *type, const char *param,
 {
 	if (!strcmp(type, "tap"))
 		return lkl_netdev_add_tap(param, mac, 1500, offload);
+	if (!strcmp(type, "macvtap"))
+		return lkl_netdev_add_macvtap(param, mac, 1500, offload);
+	if (!strcmp(type, "raw"))
+		return lkl_netdev_add_raw(param, mac, 1500, offload);
 	return -LKL_EINVAL;
 }
 
@@ -477,8 +532,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	crc_init();
-	if (!strcmp(argv[1], "tap"))
-		add_errors();
+	add_errors(argv[1]);
 	id = setup(argv[1], argv[2], offload);
 	if (id >= 0) {
 		ping_native();
