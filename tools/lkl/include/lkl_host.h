@@ -292,10 +292,11 @@ int lkl_netdev_add_macvtap(const char *path, const unsigned char mac[6],
  * promiscuous while the device exists; a socket filter drops the rest,
  * the host's own outgoing frames and those of VLANs).  The host hands
  * over frames as it has them: large ones where @ifname aggregates (GRO,
- * LRO) or a veth peer sends TSO segments.  LKL takes those when its
- * kernel accepted GUEST_TSO4/6 (@offload with LKL_NETDEV_OFFLOAD_TSO);
- * else they are dropped, with a message: then turn GRO and LRO off on
- * @ifname (on a veth, TSO and GSO on its peer).  Needs CAP_NET_RAW.
+ * LRO) or a veth peer sends TSO segments.  LKL takes those as they are
+ * when its kernel accepted GUEST_TSO4/6 (@offload with
+ * LKL_NETDEV_OFFLOAD_TSO); else the backend cuts large TCP frames into
+ * segments itself, and drops other large ones (UDP GSO) with a message
+ * (turn GRO and LRO off on @ifname then).  Needs CAP_NET_RAW.
  *
  * The host's own stack sees the same frames.  Packets to an address it
  * does not own it ignores (unless it routes), but it answers those to its

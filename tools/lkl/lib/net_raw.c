@@ -18,10 +18,11 @@
  * frames of up to 64 KiB go out for the host to finish, and frames come
  * in as the host has them, large (GRO, or a veth peer's TSO) and with
  * partial checksums (a veth's).  Every offload is carried then.  The
- * host cannot be asked to cut what it hands over (unlike a TAP's
- * TUNSETOFFLOAD): a large frame reaches a kernel that did not accept
- * GUEST_TSO, which drops it (see raw_recv()).  Without PACKET_VNET_HDR
- * frames pass with no header and no offload is carried.
+ * host cannot be asked to cut what it hands over (as a TAP's
+ * TUNSETOFFLOAD does), so a large TCP frame for a kernel that did not
+ * accept GUEST_TSO is cut here (net_gso.c), and a partial checksum is
+ * filled in by the device.  Without PACKET_VNET_HDR frames pass with no
+ * header and no offload is carried.
  *
  * The virtio-net header is little-endian for the device and host-endian
  * for the socket: the same on the hosts LKL runs on (x86, arm, arm64).
@@ -50,11 +51,14 @@
 #include <lkl/linux/sockios.h>
 #include <lkl/linux/virtio_net.h>
 
+#include "net_gso.h"
 #include "net_host_if.h"
 #include "virtio.h"
 
 /* The socket's header with PACKET_VNET_HDR: struct virtio_net_hdr. */
 #define SOCK_HDR_LEN	10
+/* The largest frame the host hands over: 64 KiB, Ethernet, a VLAN tag. */
+#define BIG_FRAME	(65536 + 18)
 /* Socket buffers: room for a few dozen 64 KiB frames each way. */
 #define SOCK_BUF	(4 << 20)
 
@@ -66,6 +70,8 @@ struct raw_be {
 	int warned;			/* large frames dropped: said so */
 	struct iovec *iov;		/* a frame's segments for the socket */
 	unsigned int iov_max;
+	unsigned char *big;		/* BIG_FRAME bytes, with the header */
+	struct lkl_net_gso gso;		/* a large frame in @big being cut */
 };
 
 static struct raw_be *to_raw(struct lkl_netdev_backend *be)
@@ -73,10 +79,10 @@ static struct raw_be *to_raw(struct lkl_netdev_backend *be)
 	return (struct raw_be *)be;
 }
 
-/* Room for @cnt segments and the socket's header in r->iov: 0 or -1. */
+/* Room in r->iov for @cnt segments, the header and @big: 0 or -1. */
 static int iov_room(struct raw_be *r, int cnt)
 {
-	unsigned int want = (unsigned int)cnt + 1;
+	unsigned int want = (unsigned int)cnt + 2;
 	struct iovec *v;
 
 	if (want <= r->iov_max)
@@ -147,7 +153,7 @@ static int gso_accepted(const struct raw_be *r, const unsigned char *hdr)
 }
 
 /* Say once why large frames from the host are lost. */
-static void warn_gso(struct raw_be *r, const unsigned char *hdr, long len)
+static void warn_gso(struct raw_be *r, const unsigned char *hdr, size_t len)
 {
 	char msg[400];
 	ssize_t w;
@@ -157,7 +163,7 @@ static void warn_gso(struct raw_be *r, const unsigned char *hdr, long len)
 		return;
 	r->warned = 1;
 	n = snprintf(msg, sizeof(msg),
-		     "lkl: raw %s: a large frame from the host (%ld bytes, GSO type %#x) the kernel did not accept is dropped: turn GRO and LRO off on %s (and TSO/GSO on a veth's peer), or add the TSO offloads\n",
+		     "lkl: raw %s: a large frame from the host (%zu bytes, GSO type %#x) that the kernel did not accept and that cannot be cut is dropped: turn GRO and LRO off on %s, or add the TSO offloads\n",
 		     r->ifname, len, hdr[1], r->ifname);
 	if (n <= 0)
 		return;
@@ -167,11 +173,45 @@ static void warn_gso(struct raw_be *r, const unsigned char *hdr, long len)
 	(void)w;
 }
 
+/* The bytes a frame may take in @iov[0 .. @cnt), after our header. */
+static size_t frame_room(const struct iovec *iov, int cnt)
+{
+	size_t room = 0;
+	int i;
+
+	for (i = 0; i < cnt; i++)
+		room += iov[i].iov_len;
+	return room > LKL_NETDEV_HDR_LEN ? room - LKL_NETDEV_HDR_LEN : 0;
+}
+
+/*
+ * A large frame of @len bytes the kernel did not accept, with header
+ * @hdr, its first @room bytes in @iov and the rest in r->big after as
+ * many: into r->big whole, then its first segment into @iov.  Returns
+ * that segment's length, or 0 when the frame cannot be cut.
+ */
+static size_t cut_big(struct raw_be *r, const unsigned char *hdr,
+		      const struct iovec *iov, int cnt, size_t len,
+		      size_t room)
+{
+	if (!r->big || len > BIG_FRAME)
+		return 0;
+	lkl_virtio_iov_read(iov, (unsigned int)cnt, LKL_NETDEV_HDR_LEN, r->big,
+			    len < room ? len : room);
+	if (lkl_net_gso_start(&r->gso, r->big, len, hdr[1],
+			      lkl_virtio_get_le16(hdr + 4)) ||
+	    !lkl_net_gso_pending(&r->gso))
+		return 0;
+	return lkl_net_gso_next(&r->gso, iov, (unsigned int)cnt);
+}
+
 /*
  * The socket filter only lets in frames for LKL; the header is turned
- * into ours (num_buffers is the device's to fill).  A large frame the
- * kernel did not accept is passed on all the same, for the device to
- * count and drop, but we say what to do about it.
+ * into ours (num_buffers is the device's to fill).  A large TCP frame
+ * the kernel did not accept is received whole (its tail into r->big),
+ * then handed over one segment per call, as the host would have cut it
+ * for a TAP.  Any other large frame the kernel did not accept is passed
+ * on as it is, for the device to count and drop, and we say why.
  */
 static long raw_recv(struct lkl_netdev_backend *be, const struct iovec *iov,
 		     int cnt)
@@ -179,14 +219,21 @@ static long raw_recv(struct lkl_netdev_backend *be, const struct iovec *iov,
 	struct raw_be *r = to_raw(be);
 	unsigned char hdr[LKL_NETDEV_HDR_LEN];
 	struct msghdr msg = { 0 };
+	size_t room, len, seg;
 	ssize_t got;
-	long len;
 
+	if (lkl_net_gso_pending(&r->gso))
+		return (long)lkl_net_gso_next(&r->gso, iov, (unsigned int)cnt);
 	if (iov_room(r, cnt))
 		return -LKL_ENOMEM;
 	memset(hdr, 0, sizeof(hdr));
+	room = frame_room(iov, cnt);
 	msg.msg_iov = r->iov;
 	msg.msg_iovlen = sock_iov(r, hdr, iov, cnt);
+	if (r->big && room < BIG_FRAME) {
+		r->iov[msg.msg_iovlen].iov_base = r->big + room;
+		r->iov[msg.msg_iovlen++].iov_len = BIG_FRAME - room;
+	}
 	do {
 		/* MSG_TRUNC: the real length, so a cut frame is seen as such. */
 		got = recvmsg(be->fd, &msg, MSG_DONTWAIT | MSG_TRUNC);
@@ -195,11 +242,15 @@ static long raw_recv(struct lkl_netdev_backend *be, const struct iovec *iov,
 		return errno == EWOULDBLOCK ? -LKL_EAGAIN : lkl_posix_errno(errno);
 	if ((size_t)got < r->sock_hdr)
 		return -LKL_EIO;
-	len = (long)((size_t)got - r->sock_hdr) + LKL_NETDEV_HDR_LEN;
-	if (!gso_accepted(r, hdr))
-		warn_gso(r, hdr, len - LKL_NETDEV_HDR_LEN);
+	len = (size_t)got - r->sock_hdr;
+	if (!gso_accepted(r, hdr)) {
+		seg = cut_big(r, hdr, iov, cnt, len, room);
+		if (seg)
+			return (long)seg;
+		warn_gso(r, hdr, len);
+	}
 	lkl_virtio_iov_write(iov, (unsigned int)cnt, 0, hdr, sizeof(hdr));
-	return len;
+	return (long)(len + LKL_NETDEV_HDR_LEN);
 }
 
 static int raw_set_offload(struct lkl_netdev_backend *be,
@@ -215,6 +266,7 @@ static void raw_close(struct lkl_netdev_backend *be)
 
 	close(be->fd);
 	free(r->iov);
+	free(r->big);
 	free(r);
 }
 
@@ -385,6 +437,13 @@ int lkl_netdev_add_raw(const char *ifname, const unsigned char mac[6],
 			close(r->be.fd);
 		free(r);
 		return err;
+	}
+	if (r->sock_hdr) {
+		r->big = malloc(BIG_FRAME);
+		if (!r->big) {
+			raw_close(&r->be);
+			return -LKL_ENOMEM;
+		}
 	}
 	r->be.offload = r->sock_hdr ? LKL_NETDEV_OFFLOAD_ALL : 0;
 	r->be.send = raw_send;
