@@ -77,7 +77,7 @@ LIB_OBJS := $(patsubst tools/lkl/lib/%.c,$(OBJDIR)/lib/%.o,$(LIB_SRCS))
 KVERSION = $(shell $(MAKE) -s -C $(KTREE) kernelversion 2>/dev/null)
 SONAME = liblkl.so.$(word 1,$(subst ., ,$(KVERSION))).$(word 2,$(subst ., ,$(KVERSION)))
 
-PROGRAMS := boot host-ops-test lkl-demo lkl-bench lkl-disk-bench header-conflicts disk cptofs net-pipe net-config net-tap net-gso \
+PROGRAMS := boot host-ops-test lkl-demo lkl-bench lkl-disk-bench header-conflicts disk cptofs net-pipe net-config net-tap mptcp-pipe net-gso \
 	$(if $(HAVE_CJSON),config-json)
 
 .PHONY: all lib kernel headers programs test test-musl demo bench deps clean distclean help
@@ -189,7 +189,8 @@ $(BINDIR)/host-ops-test: tools/lkl/tests/host-ops-test.c $(LIBDIR)/liblkl.a
 $(BINDIR)/header-conflicts: tools/lkl/tests/header-conflicts.c $(LIBDIR)/liblkl.a
 $(BINDIR)/disk: tools/lkl/tests/disk.c tools/lkl/tests/test.h tools/lkl/tests/host-util.h $(LIBDIR)/liblkl.a
 $(BINDIR)/cptofs: tools/lkl/fs/cptofs.c $(LIBDIR)/liblkl.a
-$(BINDIR)/net-pipe: tools/lkl/tests/net-pipe.c tools/lkl/tests/test.h tools/lkl/tests/host-util.h tools/lkl/tests/lkl-util.h $(LIBDIR)/liblkl.a
+$(BINDIR)/net-pipe: tools/lkl/tests/net-pipe.c tools/lkl/tests/test.h tools/lkl/tests/host-util.h tools/lkl/tests/lkl-util.h tools/lkl/tests/pair-util.h $(LIBDIR)/liblkl.a
+$(BINDIR)/mptcp-pipe: tools/lkl/tests/mptcp-pipe.c tools/lkl/tests/test.h tools/lkl/tests/host-util.h tools/lkl/tests/lkl-util.h tools/lkl/tests/pair-util.h $(LIBDIR)/liblkl.a
 $(BINDIR)/net-config: tools/lkl/tests/net-config.c tools/lkl/tests/test.h tools/lkl/tests/host-util.h tools/lkl/tests/lkl-util.h tools/lkl/tests/rtnl-dump.h $(LIBDIR)/liblkl.a
 $(BINDIR)/net-tap: tools/lkl/tests/net-tap.c tools/lkl/tests/test.h tools/lkl/tests/host-util.h tools/lkl/tests/lkl-util.h $(LIBDIR)/liblkl.a
 $(BINDIR)/net-gso: tools/lkl/tests/net-gso.c tools/lkl/tests/test.h tools/lkl/lib/net_gso.h $(LIBDIR)/liblkl.a

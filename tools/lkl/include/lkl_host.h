@@ -440,6 +440,105 @@ int lkl_sysctl(const char *path, const char *value);
  */
 int lkl_sysctl_get(const char *path, char *buf, int len);
 
+/* ---- Multipath TCP (tools/lkl/lib/net_mptcp.c) ---- */
+
+/*
+ * The in-kernel path manager of this process's kernel, configured over
+ * MPTCP's generic netlink family "mptcp_pm" (what `ip mptcp` does for a
+ * host kernel, which cannot reach LKL's).  Sockets made with
+ * LKL_IPPROTO_MPTCP use it once the kernel runs: every call needs a
+ * booted kernel.  Errors are negative LKL errnos; where the kernel
+ * decides, its error is returned as is.
+ */
+
+/* Endpoint flags (the kernel's MPTCP_PM_ADDR_FLAG_*). */
+/* Announce this address to the peer (ADD_ADDR). */
+#define LKL_MPTCP_FLAG_SIGNAL		(1 << 0)
+/* Open an extra subflow from this address to the peer. */
+#define LKL_MPTCP_FLAG_SUBFLOW		(1 << 1)
+/* Subflows of this address are backups, used when no other is. */
+#define LKL_MPTCP_FLAG_BACKUP		(1 << 2)
+/* A subflow from this address to every address the peer announced. */
+#define LKL_MPTCP_FLAG_FULLMESH		(1 << 3)
+/* Set by the kernel on endpoints it made itself (read-only). */
+#define LKL_MPTCP_FLAG_IMPLICIT		(1 << 4)
+
+/* Endpoints the kernel keeps at most, and the highest limit. */
+#define LKL_MPTCP_ENDPOINTS_MAX		8
+
+struct lkl_mptcp_endpoint {
+	/* 1..255; 0 in lkl_mptcp_endpoint_add(): the kernel picks one. */
+	int id;
+	/* LKL_AF_INET (4 bytes of @addr used) or LKL_AF_INET6 (16). */
+	int af;
+	/* The local address, network byte order. */
+	unsigned char addr[16];
+	/* 0, or the port a `signal` endpoint listens on and announces. */
+	int port;
+	/* 0, or the interface the endpoint's subflows leave through. */
+	int ifindex;
+	/* LKL_MPTCP_FLAG_*. */
+	unsigned int flags;
+};
+
+/**
+ * lkl_mptcp_endpoint_add - add a local address to the path manager
+ * @ep: the endpoint; @ep->id 0 lets the kernel pick the id
+ *
+ * Like `ip mptcp endpoint add ADDR [port P] [dev IF] [id ID] FLAGS`.
+ * Connections already established use it at once (a `subflow` endpoint
+ * opens its subflow on them), within the limits of
+ * lkl_mptcp_set_limits().  Returns the endpoint's id (> 0), or
+ * -LKL_EAFNOSUPPORT for another @ep->af, -LKL_EINVAL for an id above
+ * 255, a port above 65535, a negative ifindex or a flag outside
+ * SIGNAL|SUBFLOW|BACKUP|FULLMESH, and the kernel's errors: -LKL_EINVAL
+ * for a port without `signal` or with `subflow`, or `signal` with
+ * `fullmesh`; -LKL_EEXIST for an address already there; -LKL_EBUSY for
+ * an id in use; -LKL_ERANGE beyond LKL_MPTCP_ENDPOINTS_MAX endpoints.
+ */
+int lkl_mptcp_endpoint_add(const struct lkl_mptcp_endpoint *ep);
+
+/**
+ * lkl_mptcp_endpoint_del - remove endpoint @id (1..255, else -LKL_EINVAL),
+ * closing its subflows and withdrawing its announcement.  An id with no
+ * endpoint gets the kernel's -LKL_EINVAL too.
+ */
+int lkl_mptcp_endpoint_del(int id);
+
+/**
+ * lkl_mptcp_endpoint_list - the endpoints, by increasing id
+ * @eps: filled with up to @max of them (@max >= 0; @eps may be NULL if 0)
+ * @max: room in @eps
+ *
+ * Returns how many endpoints there are (more than @max means the list
+ * was cut), or a negative errno.
+ */
+int lkl_mptcp_endpoint_list(struct lkl_mptcp_endpoint *eps, int max);
+
+/** lkl_mptcp_endpoint_flush - remove every endpoint: 0 or -errno. */
+int lkl_mptcp_endpoint_flush(void);
+
+/**
+ * lkl_mptcp_set_limits - the path manager's limits, per connection
+ * @subflows: extra subflows a connection may have (0..8)
+ * @add_addr_accepted: addresses announced by the peer it accepts and
+ *                     opens subflows to (0..8)
+ *
+ * A booted kernel has 2 and 0: a client's `subflow` endpoints are used,
+ * a server accepts the joins of 2 extra subflows, announcements are
+ * ignored.  Returns 0, or the kernel's -LKL_EINVAL for a value above
+ * LKL_MPTCP_ENDPOINTS_MAX (nothing is changed then).
+ */
+int lkl_mptcp_set_limits(unsigned int subflows,
+			 unsigned int add_addr_accepted);
+
+/**
+ * lkl_mptcp_get_limits - read the limits back: either pointer may be
+ * NULL.  Returns 0 or a negative errno.
+ */
+int lkl_mptcp_get_limits(unsigned int *subflows,
+			 unsigned int *add_addr_accepted);
+
 #ifdef __cplusplus
 }
 #endif

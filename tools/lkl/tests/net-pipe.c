@@ -45,6 +45,7 @@
 
 #include "host-util.h"
 #include "lkl-util.h"
+#include "pair-util.h"
 #include "test.h"
 
 #define MiB		(1024 * 1024)
@@ -52,7 +53,6 @@
 #define V6_SIZE		(4 * MiB)
 #define PORT4		5000
 #define PORT6		5001
-#define CHUNK		(256 * 1024)
 #define BOOT_ARGS	"mem=128M loglevel=4"
 
 static int is_server;
@@ -71,141 +71,9 @@ static const char *nm(const char *what)
 	return name_buf;
 }
 
-/* ---- The data pattern: byte p of a stream depends on p and a seed ---- */
-
-static unsigned char pattern(uint64_t p, unsigned int seed)
-{
-	uint32_t x = (uint32_t)(p >> 2) * 2654435761U + seed;
-
-	return (unsigned char)(x >> (8 * (p & 3)) ^ (p >> 20));
-}
-
-static void fill(unsigned char *buf, size_t len, uint64_t pos,
-		 unsigned int seed)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		buf[i] = pattern(pos + i, seed);
-}
-
-/* The first byte in buf that breaks the pattern, or len. */
-static size_t verify(const unsigned char *buf, size_t len, uint64_t pos,
-		     unsigned int seed)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (buf[i] != pattern(pos + i, seed))
-			break;
-	return i;
-}
-
-/* ---- Streams ---- */
-
-/* Send @total bytes of the pattern; returns 0 or -errno. */
-static long send_stream(long fd, uint64_t total, unsigned int seed)
-{
-	static unsigned char buf[CHUNK];
-	uint64_t pos = 0;
-	long r;
-
-	while (pos < total) {
-		size_t len = total - pos < CHUNK ? (size_t)(total - pos) : CHUNK;
-		size_t off = 0;
-
-		fill(buf, len, pos, seed);
-		while (off < len) {
-			r = lkl_sys_write((unsigned int)fd, (char *)buf + off,
-					  len - off);
-			if (r <= 0)
-				return r ? r : -LKL_EPIPE;
-			off += (size_t)r;
-		}
-		pos += len;
-	}
-	return 0;
-}
-
-/*
- * Receive @total bytes and check them; returns 0, -errno, or 1 for a
- * byte that breaks the pattern (its position in *bad).
- */
-static long recv_stream(long fd, uint64_t total, unsigned int seed,
-			uint64_t *bad)
-{
-	static unsigned char buf[CHUNK];
-	uint64_t pos = 0;
-	long r;
-
-	while (pos < total) {
-		size_t want = total - pos < CHUNK ? (size_t)(total - pos) : CHUNK;
-		size_t ok;
-
-		r = lkl_sys_read((unsigned int)fd, (char *)buf, want);
-		if (r <= 0)
-			return r ? r : -LKL_ECONNRESET;
-		ok = verify(buf, (size_t)r, pos, seed);
-		if (ok < (size_t)r) {
-			*bad = pos + ok;
-			return 1;
-		}
-		pos += (uint64_t)r;
-	}
-	return 0;
-}
-
-/* The result of send_stream() or recv_stream(), as a check. */
-static void check_stream(long r, uint64_t bad, const char *name)
-{
-	if (r == 1)
-		check(0, name, "byte %llu breaks the pattern",
-		      (unsigned long long)bad);
-	else
-		check(r == 0, name, "%s", lkl_strerror((int)r));
-}
 
 /* ---- Sockets ---- */
 
-static long listen_on(int family, void *sa, int salen)
-{
-	long fd = lkl_sys_socket(family, LKL_SOCK_STREAM, 0), r;
-	int one = 1;
-
-	if (fd < 0)
-		return fd;
-	lkl_sys_setsockopt((int)fd, LKL_SOL_SOCKET, LKL_SO_REUSEADDR,
-			   (char *)&one, sizeof(one));
-	r = lkl_sys_bind((int)fd, sa, salen);
-	if (!r)
-		r = lkl_sys_listen((int)fd, 1);
-	if (r) {
-		lkl_sys_close((unsigned int)fd);
-		return r;
-	}
-	return fd;
-}
-
-/* Connect, retrying while the server is not listening yet. */
-static long connect_to(int family, void *sa, int salen, int seconds)
-{
-	double end = host_sec() + seconds;
-	struct timespec pause = { 0, 50 * 1000 * 1000 };
-	long fd, r;
-
-	for (;;) {
-		fd = lkl_sys_socket(family, LKL_SOCK_STREAM, 0);
-		if (fd < 0)
-			return fd;
-		r = lkl_sys_connect((int)fd, sa, salen);
-		if (!r)
-			return fd;
-		lkl_sys_close((unsigned int)fd);
-		if (host_sec() > end)
-			return r;
-		nanosleep(&pause, NULL);
-	}
-}
 
 static void sin4(struct lkl_sockaddr_in *sin, unsigned int addr, int port)
 {
@@ -232,10 +100,10 @@ static long tcp4_connection(void)
 
 	if (!is_server) {
 		sin4(&sin, ip4(10, 0, 0, 1), PORT4);
-		return connect_to(LKL_AF_INET, &sin, sizeof(sin), 20);
+		return connect_to(LKL_AF_INET, 0, &sin, sizeof(sin), 20);
 	}
 	sin4(&sin, 0, PORT4);
-	lfd = listen_on(LKL_AF_INET, &sin, sizeof(sin));
+	lfd = listen_on(LKL_AF_INET, 0, &sin, sizeof(sin));
 	if (lfd < 0)
 		return lfd;
 	fd = lkl_sys_accept((int)lfd, NULL, NULL);
@@ -401,7 +269,7 @@ static void tcp6(int ifindex)
 		/* Bound to the wildcard: usable before DAD is done. */
 		sin6(&sin, 0, PORT6);
 		sin.sin6_addr.lkl_s6_addr[0] = 0;
-		lfd = listen_on(LKL_AF_INET6, &sin, sizeof(sin));
+		lfd = listen_on(LKL_AF_INET6, 0, &sin, sizeof(sin));
 		if (!check(lfd >= 0, nm("IPv6 listen"), "%s",
 			   lkl_strerror((int)lfd)))
 			return;
@@ -411,7 +279,7 @@ static void tcp6(int ifindex)
 	} else {
 		/* Retried while duplicate address detection runs. */
 		sin6(&sin, 1, PORT6);
-		fd = connect_to(LKL_AF_INET6, &sin, sizeof(sin), 20);
+		fd = connect_to(LKL_AF_INET6, 0, &sin, sizeof(sin), 20);
 		r = fd < 0 ? fd : send_stream(fd, V6_SIZE, 3);
 	}
 	check_stream(r, bad, nm("4 MiB over TCP/IPv6 (fd00::/64), checked"));
@@ -419,29 +287,6 @@ static void tcp6(int ifindex)
 		lkl_sys_close((unsigned int)fd);
 }
 
-/*
- * The end.  A halting kernel sends nothing more, not even what it had
- * queued, so the server (the parent) halts last: it answers the client's
- * byte and then waits for the client process to exit, which it does
- * only once it has the answer.
- */
-static void barrier(long fd)
-{
-	char c = 'x';
-	long r;
-
-	if (is_server) {
-		r = lkl_sys_read((unsigned int)fd, &c, 1);
-		if (r == 1)
-			r = lkl_sys_write((unsigned int)fd, &c, 1);
-	} else {
-		r = lkl_sys_write((unsigned int)fd, &c, 1);
-		if (r == 1)
-			r = lkl_sys_read((unsigned int)fd, &c, 1);
-	}
-	check(r == 1, nm("final exchange"), "%s", lkl_strerror((int)r));
-	lkl_sys_close((unsigned int)fd);
-}
 
 /* ---- Before boot ---- */
 
@@ -521,7 +366,7 @@ static int run_side(int fd)
 	tcp6(ifindex);
 	test_section(nm("halt"), 60);
 	if (conn >= 0)
-		barrier(conn);
+		pair_barrier(conn, is_server, nm("final exchange"));
 	if (is_server)
 		wait_client("client", 120);
 	test_section(nm("halt"), 60);
@@ -532,79 +377,37 @@ static int run_side(int fd)
 	return 0;
 }
 
-/* The child's lines, counted here; its own summary line is dropped. */
-static void collect_child(FILE *f)
-{
-	char line[512];
-
-	while (fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, "ok - ", 5))
-			test_passed++;
-		else if (!strncmp(line, "FAIL - ", 7))
-			test_failed++;
-		else if (!strncmp(line, "skip - ", 7))
-			test_skipped++;
-		else if (strstr(line, " passed, "))
-			continue;
-		printf("%s", line);
-	}
-}
 
 /* The results of child @name (the client, or a run), once it exited. */
 static void wait_client(const char *name, unsigned int seconds)
 {
-	int status = -1;
-	pid_t w;
-	FILE *f;
-
-	snprintf(name_buf, sizeof(name_buf), "%s exits cleanly", name);
-	test_section(name_buf, seconds);
-	f = fdopen(child_out, "r");
-	if (f) {
-		collect_child(f);
-		fclose(f);
-	} else {
-		close(child_out);
-	}
+	wait_child(child_pid, child_out, name, seconds);
 	child_out = -1;
-	while ((w = waitpid(child_pid, &status, 0)) < 0 && errno == EINTR)
-		;
-	snprintf(name_buf, sizeof(name_buf), "%s exits cleanly", name);
-	check(w == child_pid && WIFEXITED(status) && WEXITSTATUS(status) == 0,
-	      name_buf, "waitpid %d (%s), status 0x%x", (int)w,
-	      w < 0 ? strerror(errno) : "-", status);
 }
 
 /* One run: the two sides with offload masks @offload. */
 static void run_pair(void)
 {
-	int sv[2], out[2];
+	int sv[2];
 	pid_t pid;
 
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) || pipe(out)) {
-		check(0, "socketpair and pipe", "%s", strerror(errno));
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv)) {
+		check(0, "socketpair", "%s", strerror(errno));
 		return;
 	}
-	fflush(stdout);
-	pid = fork();
+	pid = fork_child(&child_out);
 	if (pid == 0) {
-		dup2(out[1], 1);
-		close(out[0]);
-		close(out[1]);
 		close(sv[0]);
-		test_passed = test_failed = test_skipped = 0;
 		role = "client";
 		run_side(sv[1]);
 		exit(test_done());
 	}
-	close(out[1]);
 	close(sv[1]);
 	role = "server";
 	is_server = 1;
 	if (!check(pid > 0, "fork", "%s", strerror(errno)))
 		return;
 	child_pid = pid;
-	child_out = out[0];
 	run_side(sv[0]);
 	/* A server that gave up early still counts the client. */
 	if (child_out >= 0)
@@ -621,27 +424,16 @@ static void run_all(const char *self)
 	};
 	char label[64];
 	unsigned int i;
-	int out[2];
 
 	for (i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
 		printf("# offloads: server %s, client %s\n", runs[i][0],
 		       runs[i][1]);
-		fflush(stdout);
-		if (pipe(out)) {
-			check(0, "pipe", "%s", strerror(errno));
-			return;
-		}
-		child_pid = fork();
+		child_pid = fork_child(&child_out);
 		if (child_pid == 0) {
-			dup2(out[1], 1);
-			close(out[0]);
-			close(out[1]);
 			execl(self, self, runs[i][0], runs[i][1], (char *)NULL);
 			printf("FAIL - exec %s: %s\n", self, strerror(errno));
 			exit(1);
 		}
-		close(out[1]);
-		child_out = out[0];
 		if (!check(child_pid > 0, "fork", "%s", strerror(errno)))
 			return;
 		snprintf(label, sizeof(label), "run with offloads %s/%s",

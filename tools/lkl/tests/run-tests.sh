@@ -11,7 +11,8 @@
 #
 # Programs, looked up in BINDIR and then beside this script:
 #   boot, host-ops-test, header-conflicts, disk, net-pipe, net-config,
-#   net-gso, config-json         compiled tests (BINDIR)
+#   net-gso, config-json, mptcp-pipe
+#                                compiled tests (BINDIR)
 #   check-exports.sh             argument: $LKL_LIBDIR
 #   check-headers.sh             arguments: $LKL_INCDIR [$LKL_CC]
 #   any other check-*.sh         no argument
@@ -35,7 +36,7 @@ export LKL_BINDIR="$BINDIR"
 export LKL_LIBDIR="${LKL_LIBDIR:-}"
 export LKL_INCDIR="${LKL_INCDIR:-}"
 
-PROGRAMS="boot host-ops-test header-conflicts disk net-pipe net-config net-gso config-json check-exports.sh check-headers.sh"
+PROGRAMS="boot host-ops-test header-conflicts disk net-pipe net-config net-gso config-json mptcp-pipe check-exports.sh check-headers.sh"
 # LKL_TESTS="prog ..." runs just these (make test-musl does).
 [ -n "${LKL_TESTS:-}" ] && PROGRAMS=$LKL_TESTS
 for extra in "$BINDIR"/check-*.sh "$SRCDIR"/check-*.sh; do
