@@ -224,6 +224,49 @@ $(BINDIR)/fs2tar: tools/lkl/fs/fs2tar.c $(FS_IMAGE) $(LIBDIR)/liblkl.a
 programs: $(addprefix $(BINDIR)/,$(PROGRAMS)) $(BINDIR)/cpfromfs \
 	$(BINDIR)/lklfuse $(BINDIR)/fs2tar
 
+# ---- The hijack library ----------------------------------------------------
+
+# liblkl-hijack.so: LD_PRELOAD it (or use the lkl-hijack wrapper) and a
+# program's sockets are LKL's.  It holds the kernel and the host library
+# (liblkl.a) and exports only the calls it wraps (hijack.map).  The
+# hijack-* test programs are plain host programs, run under it.
+HIJACK_SRCS := $(wildcard tools/lkl/hijack/*.c)
+HIJACK_OBJS := $(patsubst tools/lkl/hijack/%.c,$(OBJDIR)/hijack/%.o,$(HIJACK_SRCS))
+HIJACK_TESTS := $(patsubst tools/lkl/tests/%.c,$(BINDIR)/%,$(wildcard tools/lkl/tests/hijack-*.c))
+
+$(HIJACK_OBJS): HOST_CFLAGS += $(if $(HAVE_CJSON),-DHIJACK_JSON)
+$(OBJDIR)/hijack/%.o: tools/lkl/hijack/%.c tools/lkl/hijack/hijack.h $(INC)/.stamp
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(KCC) $(HOST_CFLAGS) -c $< -o $@
+
+$(LIBDIR)/liblkl-hijack.so: $(HIJACK_OBJS) $(LIBDIR)/liblkl.a tools/lkl/hijack/hijack.map
+	@echo "  LD      $@"
+	$(Q)$(CC) -shared -Wl,-soname,liblkl-hijack.so \
+		-Wl,--version-script=tools/lkl/hijack/hijack.map -Wl,-z,noexecstack \
+		-o $@ $(HIJACK_OBJS) $(LIBDIR)/liblkl.a $(HOST_LDLIBS) -ldl
+
+$(BINDIR)/lkl-hijack: tools/lkl/hijack/lkl-hijack.sh
+	@mkdir -p $(BINDIR)
+	$(Q)install -m 755 $< $@
+
+$(HIJACK_TESTS): $(BINDIR)/%: tools/lkl/tests/%.c tools/lkl/tests/test.h tools/lkl/tests/hijack-pair.h
+	@mkdir -p $(BINDIR)
+	@echo "  LINK    $@"
+	$(Q)$(KCC) $(HOST_CFLAGS) -o $@ $< -lpthread
+
+programs: $(LIBDIR)/liblkl-hijack.so $(BINDIR)/lkl-hijack $(HIJACK_TESTS)
+
+.PHONY: install-hijack uninstall-hijack
+install: install-hijack
+install-hijack: all
+	$(Q)install -D -m 755 $(LIBDIR)/liblkl-hijack.so $(I_LIB)/liblkl-hijack.so
+	$(Q)install -D -m 755 $(BINDIR)/lkl-hijack $(I_BIN)/lkl-hijack
+
+uninstall: uninstall-hijack
+uninstall-hijack:
+	$(Q)rm -f $(I_LIB)/liblkl-hijack.so $(I_BIN)/lkl-hijack
+
 # ---- Running ---------------------------------------------------------------
 
 demo: all

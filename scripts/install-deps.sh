@@ -12,7 +12,7 @@ build_pkgs="make gcc libc6-dev binutils flex bison bc python3 ccache
 	linux-source-6.12 xz-utils libfuse3-dev fuse3 libarchive-dev pkg-config
 	libcjson-dev"
 test_pkgs="procps e2fsprogs dosfstools btrfs-progs xfsprogs iproute2 iputils-ping
-	musl-tools"
+	musl-tools curl socat"
 
 case "$what" in
 build) pkgs=$build_pkgs ;;

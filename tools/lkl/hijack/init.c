@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kernel's life in a hijacked process.
+ *
+ * The constructor, before main(), resolves the host's functions, sizes
+ * the fd table and checks the configuration.  The kernel itself starts
+ * on the first call that needs it (a socket of one of LKL's address
+ * families): a program that never makes one, such as a shell that only
+ * starts other hijacked programs, never holds the TAP they need.
+ *
+ * At exit (return from main() or exit(); the destructor runs after the
+ * program's atexit handlers) LKL's sockets are closed, as a process's
+ * are when it ends, the data they still hold is given up to
+ * LKL_HIJACK_EXIT_LINGER seconds to leave (the host kernel would keep
+ * sending it after the process is gone; LKL ends with the process), and
+ * the kernel halts.  A fatal signal ends the process without any of
+ * this, as it would end any process: nothing waits.
+ *
+ * fork(): the child has a copy of the kernel's memory but none of its
+ * threads, so it cannot use that kernel.  Its LKL fds are orphaned: the
+ * host fds stay open (so their numbers are not reused behind the
+ * program's back) but every call on them fails with EBADF, but close();
+ * a new LKL socket in the child fails with ENETDOWN.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <lkl.h>
+#include <lkl_host.h>
+#include <lkl/linux/fcntl.h>
+
+#include "hijack.h"
+
+enum { DOWN, RUNNING, FAILED, FORKED };
+
+static atomic_int state = DOWN;
+static pthread_mutex_t boot_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int boot(char *err, size_t len)
+{
+	char cmdline[1024];
+	int r;
+
+	lkl_host_log_fd = hijack_debug ? 2 : -1;
+	r = config_add_devices(err, len);
+	if (r < 0)
+		return r;
+	r = config_boot_cmdline(cmdline, sizeof(cmdline));
+	if (r < 0) {
+		snprintf(err, len, "the boot command line is too long");
+		return r;
+	}
+	hijack_log("starting the kernel: %s", cmdline);
+	r = lkl_start_kernel(&lkl_host_ops, cmdline);
+	if (r < 0) {
+		snprintf(err, len, "the kernel did not start: %s",
+			 lkl_strerror(r));
+		return r;
+	}
+	r = config_apply(err, len);
+	if (r < 0) {
+		lkl_sys_halt();
+		return r;
+	}
+	hijack_log("the kernel runs");
+	return 0;
+}
+
+int hijack_boot(void)
+{
+	char err[512] = "";
+	int r = 0;
+
+	if (atomic_load(&state) == RUNNING)
+		return 0;
+	pthread_mutex_lock(&boot_lock);
+	if (atomic_load(&state) == DOWN) {
+		r = boot(err, sizeof(err));
+		atomic_store(&state, r < 0 ? FAILED : RUNNING);
+	}
+	r = atomic_load(&state) == RUNNING ? 0 : ENETDOWN;
+	pthread_mutex_unlock(&boot_lock);
+	if (err[0]) {
+		fprintf(stderr, "lkl-hijack: %s\n", err);
+		exit(78);
+	}
+	return r;
+}
+
+/* Whether LKL still has TCP data to send or a close to complete. */
+static int tcp_busy(const char *path)
+{
+	static char buf[1 << 16];
+	long fd = lkl_sys_openat(LKL_AT_FDCWD, path, LKL_O_RDONLY, 0), n;
+	size_t used = 0;
+	unsigned int st, tx;
+	char *line;
+
+	if (fd < 0)
+		return 0;
+	while (used < sizeof(buf) - 1) {
+		n = lkl_sys_read((int)fd, buf + used, sizeof(buf) - 1 - used);
+		if (n <= 0)
+			break;
+		used += (size_t)n;
+	}
+	lkl_sys_close((int)fd);
+	buf[used] = 0;
+	for (line = strchr(buf, '\n'); line; line = strchr(line + 1, '\n')) {
+		/* "sl local rem st tx_queue:rx_queue ..." */
+		if (sscanf(line, "%*s %*s %*s %x %x:", &st, &tx) != 2)
+			continue;
+		/* FIN_WAIT1, LAST_ACK, CLOSING: our FIN is not acked yet. */
+		if (tx || st == 4 || st == 9 || st == 11)
+			return 1;
+	}
+	return 0;
+}
+
+static void close_lkl_fd(int fd, int lfd)
+{
+	(void)lfd;
+	fdt_close(fd);
+}
+
+static void __attribute__((destructor)) hijack_fini(void)
+{
+	long long end;
+
+	if (atomic_load(&state) != RUNNING)
+		return;
+	fdt_for_each(close_lkl_fd);
+	end = hijack_now_ms() + 1000LL * config_exit_linger();
+	while ((tcp_busy("/proc/net/tcp") || tcp_busy("/proc/net/tcp6")) &&
+	       hijack_now_ms() < end)
+		usleep(10 * 1000);
+	config_dump();
+	atomic_store(&state, DOWN);
+	hijack_log("halting the kernel");
+	lkl_sys_halt();
+}
+
+static void after_fork_child(void)
+{
+	if (atomic_load(&state) == DOWN)
+		return;
+	hijack_forked = 1;
+	fdt_orphan_all();
+	atomic_store(&state, FORKED);
+}
+
+static void __attribute__((constructor)) hijack_init(void)
+{
+	real_resolve();
+	fdt_init();
+	config_load();
+	pthread_atfork(NULL, NULL, after_fork_child);
+	if (config_delay_main())
+		usleep(config_delay_main());
+}

@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The fd calls on LKL fds: read/write/readv/writev (the socket
+ * transfers of socket.c), close and dup* (the fd table), fcntl, ioctl,
+ * and sendfile() from a host file to an LKL socket.  Host fds go to the
+ * host libc untouched.
+ */
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/sendfile.h>
+#include <unistd.h>
+
+#include <lkl.h>
+
+#include "hijack.h"
+
+/* Bytes sendfile() moves per read from the host file. */
+#define SENDFILE_CHUNK	(256 * 1024)
+
+
+static long rw(int lfd, const struct iovec *iov, int cnt, int out)
+{
+	struct msghdr m = { NULL, 0, (struct iovec *)iov, (size_t)cnt,
+			    NULL, 0, 0 };
+
+	if (cnt < 0 || cnt > IOV_MAX)
+		return -EINVAL;
+	return out ? hijack_sendmsg(lfd, &m, 0) : hijack_recvmsg(lfd, &m, 0);
+}
+
+ssize_t read(int fd, void *buf, size_t len)
+{
+	struct iovec iov = { buf, len };
+
+	ROUTE(fd, real.read(fd, buf, len));
+	return hijack_ret(rw(lfd, &iov, 1, 0));
+}
+
+ssize_t __read_chk(int fd, void *buf, size_t len, size_t buflen)
+{
+	if (len > buflen)
+		abort();
+	return read(fd, buf, len);
+}
+
+ssize_t write(int fd, const void *buf, size_t len)
+{
+	struct iovec iov = { (void *)buf, len };
+
+	ROUTE(fd, real.write(fd, buf, len));
+	return hijack_ret(rw(lfd, &iov, 1, 1));
+}
+
+ssize_t readv(int fd, const struct iovec *iov, int cnt)
+{
+	ROUTE(fd, real.readv(fd, iov, cnt));
+	return hijack_ret(rw(lfd, iov, cnt, 0));
+}
+
+ssize_t writev(int fd, const struct iovec *iov, int cnt)
+{
+	ROUTE(fd, real.writev(fd, iov, cnt));
+	return hijack_ret(rw(lfd, iov, cnt, 1));
+}
+
+int close(int fd)
+{
+	real_resolve();
+	return fdt_close(fd);
+}
+
+int dup(int fd)
+{
+	real_resolve();
+	if (fd_route(fd) == FD_DEAD)
+		return (int)hijack_ret(-EBADF);
+	return fdt_dup(fd, 0, 0);
+}
+
+int dup2(int oldfd, int newfd)
+{
+	real_resolve();
+	if (fd_route(oldfd) == FD_DEAD)
+		return (int)hijack_ret(-EBADF);
+	return fdt_dup3(oldfd, newfd, 0);
+}
+
+int dup3(int oldfd, int newfd, int flags)
+{
+	real_resolve();
+	if (fd_route(oldfd) == FD_DEAD)
+		return (int)hijack_ret(-EBADF);
+	if (oldfd == newfd || (flags & ~O_CLOEXEC))
+		return (int)hijack_ret(-EINVAL);
+	return fdt_dup3(oldfd, newfd, flags);
+}
+
+/*
+ * fcntl() on an LKL fd: the fd flags (FD_CLOEXEC) and F_DUPFD are the
+ * host fd's; the file status flags are LKL's, but for O_NONBLOCK, which
+ * is the program's own (the LKL socket is always non-blocking);
+ * everything else goes to LKL.
+ */
+static int lkl_fcntl(int fd, int lfd, int cmd, long arg)
+{
+	struct lkl_file *f = fdt_file(lfd);
+	long r;
+
+	switch (cmd) {
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
+		return fdt_dup(fd, (int)arg, cmd == F_DUPFD_CLOEXEC);
+	case F_GETFD:
+	case F_SETFD:
+		return real.fcntl(fd, cmd, arg);
+	case F_GETFL:
+		r = lkl_sys_fcntl(lfd, LKL_F_GETFL, 0);
+		if (r < 0)
+			return (int)hijack_ret(r);
+		r &= ~(long)O_NONBLOCK;
+		return (int)(r | (atomic_load(&f->nonblock) ? O_NONBLOCK : 0));
+	case F_SETFL:
+		r = lkl_sys_fcntl(lfd, LKL_F_SETFL, arg | LKL_O_NONBLOCK);
+		if (!r)
+			atomic_store(&f->nonblock, !!(arg & O_NONBLOCK));
+		return (int)hijack_ret(r);
+	default:
+		return (int)hijack_ret(lkl_sys_fcntl(lfd, cmd, arg));
+	}
+}
+
+static int fcntl_long(int fd, int cmd, long arg)
+{
+	ROUTE(fd, real.fcntl(fd, cmd, arg));
+	return lkl_fcntl(fd, lfd, cmd, arg);
+}
+
+/* Every fcntl() command takes an int, a pointer or nothing: a long holds it. */
+int fcntl(int fd, int cmd, ...)
+{
+	va_list ap;
+	long arg;
+
+	va_start(ap, cmd);
+	arg = va_arg(ap, long);
+	va_end(ap);
+	return fcntl_long(fd, cmd, arg);
+}
+
+/* What fcntl() is called as with _FILE_OFFSET_BITS=64 (glibc >= 2.28). */
+int fcntl64(int fd, int cmd, ...)
+{
+	va_list ap;
+	long arg;
+
+	va_start(ap, cmd);
+	arg = va_arg(ap, long);
+	va_end(ap);
+	return fcntl_long(fd, cmd, arg);
+}
+
+/* FIONBIO sets the program's O_NONBLOCK; other requests go to LKL. */
+int ioctl(int fd, unsigned long req, ...)
+{
+	va_list ap;
+	void *arg;
+
+	va_start(ap, req);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	ROUTE(fd, real.ioctl(fd, req, arg));
+	if (req == FIONBIO) {
+		if (!arg)
+			return (int)hijack_ret(-EFAULT);
+		atomic_store(&fdt_file(lfd)->nonblock, !!*(int *)arg);
+		return 0;
+	}
+	return (int)hijack_ret(lkl_sys_ioctl(lfd, (unsigned int)req,
+					     (long)arg));
+}
+
+/*
+ * sendfile() to an LKL socket from a host file: read a chunk from the
+ * file (at *@offset, or at its position), send it; the file position or
+ * *@offset moves by what was sent.  From an LKL fd to anything the call
+ * is LKL's own, which refuses a socket as input, as the host does.
+ */
+static long sendfile_to_lkl(int out_lfd, int in_fd, off_t *offset,
+			    size_t count)
+{
+	char *buf = malloc(SENDFILE_CHUNK);
+	off_t pos = offset ? *offset : lseek(in_fd, 0, SEEK_CUR);
+	int seekable = offset || pos >= 0;
+	size_t total = 0;
+	long r = 0, n;
+	struct iovec iov;
+	struct msghdr m = { NULL, 0, &iov, 1, NULL, 0, 0 };
+
+	if (!buf)
+		return -ENOMEM;
+	while (total < count) {
+		n = count - total < SENDFILE_CHUNK ? (long)(count - total) :
+						     SENDFILE_CHUNK;
+		n = seekable ? pread(in_fd, buf, (size_t)n, pos) :
+			       real.read(in_fd, buf, (size_t)n);
+		if (n <= 0) {
+			r = n < 0 ? -errno : 0;
+			break;
+		}
+		iov.iov_base = buf;
+		iov.iov_len = (size_t)n;
+		r = hijack_sendmsg(out_lfd, &m, 0);
+		if (r < 0)
+			break;
+		total += (size_t)r;
+		if (seekable)
+			pos += r;
+		if (r < n)
+			break;
+	}
+	free(buf);
+	if (seekable && offset)
+		*offset = pos;
+	else if (seekable && total)
+		lseek(in_fd, pos, SEEK_SET);
+	return total ? (long)total : r;
+}
+
+ssize_t sendfile(int out_fd, int in_fd, off_t *offset, size_t count)
+{
+	int out_l, in_l;
+
+	real_resolve();
+	out_l = fd_route(out_fd);
+	in_l = fd_route(in_fd);
+	if (out_l == FD_DEAD || in_l == FD_DEAD)
+		return hijack_ret(-EBADF);
+	if (out_l == FD_HOST && in_l == FD_HOST)
+		return real.sendfile(out_fd, in_fd, offset, count);
+	if (in_l == FD_HOST)
+		return hijack_ret(sendfile_to_lkl(out_l, in_fd, offset, count));
+	if (out_l == FD_HOST)
+		return hijack_ret(-EINVAL);	/* a socket is not a file */
+	return hijack_ret(lkl_sys_sendfile64(out_l, in_l, (__lkl__kernel_loff_t *)offset,
+					     count));
+}
+
+ssize_t sendfile64(int out_fd, int in_fd, off_t *offset, size_t count)
+{
+	return sendfile(out_fd, in_fd, offset, count);
+}

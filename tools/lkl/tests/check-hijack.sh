@@ -1,0 +1,261 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# check-hijack.sh [BINDIR] - unmodified programs on LKL's network stack
+# through liblkl-hijack.so (the lkl-hijack wrapper), against native
+# peers.
+#
+# Without root: the hijack-poll and hijack-signal programs, natively
+# (the host kernel's answers, which the checks expect) and then under
+# the hijack on LKL's loopback; a bad configuration stops a program
+# before main().  As root, in two private namespaces (netns-lib.sh):
+# LKL's side has a TAP lkltap0 bridged to the veth lklv0; LKL is
+# 10.77.0.1/24, the native peer 10.77.0.2/24.  There: curl fetches a
+# 64 MiB file from a native python3 http.server, content checked; a
+# hijacked python3 http.server is fetched by a native curl; socat both
+# ways; `ip addr`/`ip route` show LKL's interfaces; 16 threads x 500
+# connections of hijack-echo against a native echo server.  The TAP's
+# host-side counters prove the bytes went through LKL's stack.
+
+set -u
+
+bindir=${1:-${LKL_BINDIR:-}}
+srcdir=$(cd "$(dirname "$0")" && pwd)
+. "$srcdir/harness.sh"
+. "$srcdir/netns-lib.sh"
+
+BIG=$((64 << 20))
+hijack=$bindir/lkl-hijack
+NET_ENV="LKL_HIJACK_NET_IFTYPE=tap LKL_HIJACK_NET_IFPARAMS=lkltap0 \
+LKL_HIJACK_NET_IP=10.77.0.1 LKL_HIJACK_NET_NETMASK_LEN=24"
+
+if [ -z "$bindir" ] || [ ! -x "$hijack" ] ||
+   [ ! -r "$bindir/../lib/liblkl-hijack.so" ]; then
+	bad "lkl-hijack and liblkl-hijack.so built" "not found from '${bindir}'"
+	summary
+fi
+
+# run_c NAME PROG ARGS: a test.h program's checks, counted here, each
+# line labelled with NAME.
+run_c() {
+	local name=$1 line rc f0=$fail log
+
+	shift
+	log=$(mktemp)
+	"$@" >"$log" 2>&1
+	rc=$?
+	while IFS= read -r line; do
+		case "$line" in
+		"ok - "*) ok "[$name] ${line#ok - }" ;;
+		"FAIL - "*) bad "[$name] ${line#FAIL - }" "" ;;
+		"skip - "*) echo "$line"; skip=$((skip + 1)) ;;
+		*" passed, "*" failed"*) ;;
+		*) echo "$line" ;;
+		esac
+	done <"$log"
+	rm -f "$log"
+	if [ $rc -ne 0 ] && [ $fail -eq $f0 ]; then
+		bad "[$name] exits cleanly" "status $rc"
+	fi
+}
+
+# ---- Without a network: LKL's loopback ----
+
+for prog in hijack-poll hijack-signal; do
+	if [ ! -x "$bindir/$prog" ]; then
+		bad "$prog built" "not in $bindir"
+		continue
+	fi
+	run_c "native $prog" timeout -k 5 120 "$bindir/$prog"
+	run_c "hijacked $prog" timeout -k 5 120 "$hijack" "$bindir/$prog"
+done
+
+# A bad configuration: a message naming it, exit 78, main() never runs.
+out=$(LKL_HIJACK_NET_IFTYPE=tap LKL_HIJACK_NET_IFPARAMS=x \
+	LKL_HIJACK_NET_IP=10.77.0.300 LKL_HIJACK_NET_NETMASK_LEN=24 \
+	"$hijack" echo main-ran 2>&1)
+rc=$?
+if [ $rc -eq 78 ] && [ "${out#*main-ran}" = "$out" ] &&
+   [ "${out#*LKL_HIJACK_NET_IP=\"10.77.0.300\"}" != "$out" ]; then
+	ok "a bad LKL_HIJACK_NET_IP stops the program before main()"
+else
+	bad "a bad LKL_HIJACK_NET_IP stops the program before main()" "status $rc: $out"
+fi
+out=$(LKL_HIJACK_NET_IPADDR=1 "$hijack" echo main-ran 2>&1)
+rc=$?
+if [ $rc -eq 78 ] && [ "${out#*LKL_HIJACK_NET_IPADDR}" != "$out" ]; then
+	ok "an unknown LKL_HIJACK_ variable stops the program"
+else
+	bad "an unknown LKL_HIJACK_ variable stops the program" "status $rc: $out"
+fi
+
+# ---- Through a TAP, against native peers ----
+
+netns_init hijack "$bindir" curl socat sha256sum
+netns_setup
+if ! {
+	ip -n "$lns" tuntap add dev lkltap0 mode tap &&
+	ip -n "$lns" link add lklbr0 type bridge forward_delay 0 stp_state 0 &&
+	ip -n "$lns" link set lkltap0 master lklbr0 &&
+	ip -n "$lns" link set lklv0 master lklbr0 &&
+	ip -n "$lns" link set lkltap0 up && ip -n "$lns" link set lklbr0 up
+} >"$tmp/tap.log" 2>&1; then
+	bad "TAP lkltap0 bridged to lklv0" "$(tr '\n' ' ' <"$tmp/tap.log")"
+	summary
+fi
+ok "TAP lkltap0 bridged to lklv0"
+
+pids=
+netns_cleanup() {
+	local p
+
+	for p in $pids; do
+		kill "$p" 2>/dev/null
+	done
+}
+
+# hj CMD...: CMD hijacked, in LKL's namespace, on the TAP.
+hj() {
+	# shellcheck disable=SC2086  # NET_ENV is words on purpose
+	timeout -k 5 300 ip netns exec "$lns" env $NET_ENV "$hijack" "$@"
+}
+
+# tap_bytes rx|tx: the host's count for the TAP (tx: towards LKL).
+tap_bytes() {
+	ip netns exec "$lns" cat "/sys/class/net/lkltap0/statistics/${1}_bytes"
+}
+
+# wait_port NS PORT: until something listens on TCP PORT in NS.
+wait_port() {
+	local i
+
+	for i in $(seq 100); do
+		ip netns exec "$1" ss -Hltn "sport = :$2" | grep -q . && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+mkdir -p "$tmp/www"
+head -c $BIG /dev/urandom >"$tmp/www/big"
+want=$(sha256sum <"$tmp/www/big")
+
+# ip under the hijack: LKL's interfaces and routes, not the host's.
+out=$(hj ip addr 2>&1)
+if echo "$out" | grep -q 'inet 10.77.0.1/24' &&
+   ! echo "$out" | grep -q lklv0; then
+	ok "ip addr under the hijack shows LKL's eth0 10.77.0.1/24"
+else
+	bad "ip addr under the hijack shows LKL's eth0 10.77.0.1/24" "$(echo "$out" | tr '\n' ' ')"
+fi
+out=$(hj ip route 2>&1)
+if echo "$out" | grep -q '10.77.0.0/24 dev eth0'; then
+	ok "ip route under the hijack shows LKL's route"
+else
+	bad "ip route under the hijack shows LKL's route" "$(echo "$out" | tr '\n' ' ')"
+fi
+
+# curl hijacked <- native python3 http.server.
+ip netns exec "$pns" python3 -m http.server --bind 10.77.0.2 8000 \
+	--directory "$tmp/www" >"$tmp/http.log" 2>&1 &
+pids="$pids $!"
+if wait_port "$pns" 8000; then
+	tx0=$(tap_bytes tx)
+	hj curl -sS -o "$tmp/got" http://10.77.0.2:8000/big 2>"$tmp/curl.log"
+	rc=$?
+	tx1=$(tap_bytes tx)
+	if [ $rc -eq 0 ] && [ "$(sha256sum <"$tmp/got")" = "$want" ]; then
+		ok "hijacked curl fetched 64 MiB from a native http.server, content identical"
+	else
+		bad "hijacked curl fetched 64 MiB from a native http.server" "status $rc $(head -c 300 "$tmp/curl.log")"
+	fi
+	if [ $((tx1 - tx0)) -ge $BIG ]; then
+		ok "the 64 MiB went through the TAP to LKL ($((tx1 - tx0)) bytes)"
+	else
+		bad "the 64 MiB went through the TAP to LKL" "$((tx1 - tx0)) bytes"
+	fi
+else
+	bad "native http.server listening" "$(tr '\n' ' ' <"$tmp/http.log")"
+fi
+rm -f "$tmp/got"
+
+# python3 http.server hijacked -> native curl.
+# shellcheck disable=SC2086  # NET_ENV is words on purpose
+timeout -k 5 300 ip netns exec "$lns" env $NET_ENV "$hijack" \
+	python3 -m http.server --bind 10.77.0.1 8001 --directory "$tmp/www" \
+	>"$tmp/hjhttp.log" 2>&1 &
+hjhttp=$!
+pids="$pids $hjhttp"
+up=
+for _ in $(seq 100); do
+	ip netns exec "$pns" curl -s -o /dev/null http://10.77.0.1:8001/ && { up=1; break; }
+	sleep 0.1
+done
+if [ -n "$up" ]; then
+	rx0=$(tap_bytes rx)
+	ip netns exec "$pns" timeout 120 curl -sS -o "$tmp/got" \
+		http://10.77.0.1:8001/big 2>"$tmp/curl.log"
+	rc=$?
+	rx1=$(tap_bytes rx)
+	if [ $rc -eq 0 ] && [ "$(sha256sum <"$tmp/got")" = "$want" ] &&
+	   [ $((rx1 - rx0)) -ge $BIG ]; then
+		ok "native curl fetched 64 MiB from a hijacked http.server through the TAP ($((rx1 - rx0)) bytes)"
+	else
+		bad "native curl fetched 64 MiB from a hijacked http.server" "status $rc, $((rx1 - rx0)) TAP bytes $(head -c 300 "$tmp/curl.log")"
+	fi
+else
+	bad "hijacked http.server answers" "$(tr '\n' ' ' <"$tmp/hjhttp.log")"
+fi
+rm -f "$tmp/got"
+# It holds the TAP: the next hijacked program needs it.
+kill $hjhttp
+wait $hjhttp 2>/dev/null
+
+# socat: hijacked sender -> native receiver, then native -> hijacked.
+ip netns exec "$pns" timeout 120 socat -u TCP-LISTEN:9000,reuseaddr \
+	"CREATE:$tmp/socat1" 2>"$tmp/socat-peer.log" &
+peer=$!
+wait_port "$pns" 9000
+hj socat -u "OPEN:$tmp/www/big" TCP:10.77.0.2:9000 2>"$tmp/socat.log"
+rc=$?
+wait $peer
+if [ $rc -eq 0 ] && [ "$(sha256sum <"$tmp/socat1")" = "$want" ]; then
+	ok "hijacked socat sent 64 MiB to a native socat, content identical"
+else
+	bad "hijacked socat sent 64 MiB to a native socat" "status $rc $(cat "$tmp/socat.log" "$tmp/socat-peer.log" | head -c 300)"
+fi
+rm -f "$tmp/socat1"
+# shellcheck disable=SC2086
+timeout -k 5 300 ip netns exec "$lns" env $NET_ENV "$hijack" \
+	socat -u TCP-LISTEN:9001,reuseaddr "CREATE:$tmp/socat2" \
+	2>"$tmp/socat.log" &
+peer=$!
+sent=
+for _ in $(seq 100); do
+	if ip netns exec "$pns" socat -u "OPEN:$tmp/www/big" \
+		TCP:10.77.0.1:9001 2>/dev/null; then
+		sent=1
+		break
+	fi
+	sleep 0.1
+done
+wait $peer
+rc=$?
+if [ -n "$sent" ] && [ $rc -eq 0 ] && [ "$(sha256sum <"$tmp/socat2")" = "$want" ]; then
+	ok "a hijacked socat received 64 MiB from a native socat, content identical"
+else
+	bad "a hijacked socat received 64 MiB from a native socat" "status $rc $(head -c 300 "$tmp/socat.log")"
+fi
+rm -f "$tmp/socat2"
+
+# 16 threads x 500 connections, hijacked, against a native echo server.
+ip netns exec "$pns" "$bindir/hijack-echo" server 10.77.0.2 7000 \
+	>"$tmp/echo.log" 2>&1 &
+pids="$pids $!"
+if wait_port "$pns" 7000; then
+	run_c "hijacked hijack-echo" hj "$bindir/hijack-echo" client 10.77.0.2 7000 16 500
+else
+	bad "native echo server listening" "$(tr '\n' ' ' <"$tmp/echo.log")"
+fi
+
+summary
