@@ -36,7 +36,7 @@ extern "C" {
 /* An interface's "type": which backend carries its frames. */
 enum lkl_config_iftype {
 	LKL_CONFIG_IF_TAP,	/* param: the TAP's name */
-	LKL_CONFIG_IF_MACVTAP,	/* param: /dev/tapN of a macvtap interface */
+	LKL_CONFIG_IF_MACVTAP,	/* param: a macvtap's /dev/tapN, or its name */
 	LKL_CONFIG_IF_RAW,	/* param: the host interface's name */
 	LKL_CONFIG_IF_PIPE,	/* param: an fd, one end of a socketpair */
 };

@@ -342,12 +342,6 @@ static const char *const type_names[] = {
 	[LKL_CONFIG_IF_PIPE] = "pipe",
 };
 
-/* The raw and macvtap backends are not in this library yet. */
-static int type_supported(enum lkl_config_iftype t)
-{
-	return t == LKL_CONFIG_IF_TAP || t == LKL_CONFIG_IF_PIPE;
-}
-
 static int if_type(struct msg *m, const char *path, const cJSON *v,
 		   void *obj)
 {
@@ -363,10 +357,6 @@ static int if_type(struct msg *m, const char *path, const cJSON *v,
 			break;
 	if (t == sizeof(type_names) / sizeof(type_names[0]))
 		return bad(m, path, v, "expected tap, macvtap, raw or pipe");
-	if (!type_supported(t))
-		return bad(m, path, v,
-			   "not supported yet (no %s backend in this liblkl)",
-			   s);
 	i->type = t;
 	return 0;
 }
@@ -583,7 +573,7 @@ static const char *param_what(enum lkl_config_iftype t)
 	case LKL_CONFIG_IF_TAP:
 		return "the TAP's name, 1..15 bytes";
 	case LKL_CONFIG_IF_MACVTAP:
-		return "a /dev/tapN path";
+		return "a /dev/tapN path, or the macvtap's name (1..15 bytes)";
 	case LKL_CONFIG_IF_RAW:
 		return "the host interface's name, 1..15 bytes";
 	default:
@@ -591,59 +581,68 @@ static const char *param_what(enum lkl_config_iftype t)
 	}
 }
 
-/* "@prefix@key" in @path, 2 * PATH_LEN bytes. */
-static const char *key_path(char *path, const char *prefix, const char *key)
+/* The error "@prefix@key: its value: @what". */
+static int bad_key(struct msg *m, const char *prefix, const cJSON *o,
+		   const char *key, const char *what)
 {
-	snprintf(path, 2 * PATH_LEN, "%s%s", prefix, key);
-	return path;
+	char path[2 * PATH_LEN];
+
+	snprintf(path, sizeof(path), "%s%s", prefix, key);
+	return bad(m, path, cJSON_GetObjectItemCaseSensitive(o, key), "%s",
+		   what);
+}
+
+/* Whether param, given, suits the type. */
+static int check_param(struct msg *m, const char *prefix, const cJSON *o,
+		       struct lkl_config_iface *i)
+{
+	const cJSON *p = cJSON_GetObjectItemCaseSensitive(o, "param");
+	char path[2 * PATH_LEN], what[80];
+	int name = i->type != LKL_CONFIG_IF_PIPE;
+	unsigned long long fd;
+
+	snprintf(what, sizeof(what), "expected %s", param_what(i->type));
+	if (!p)
+		return bad_key(m, prefix, o, "param", what);
+	if (i->type == LKL_CONFIG_IF_PIPE) {
+		snprintf(path, sizeof(path), "%sparam", prefix);
+		return get_uint(m, path, p, 0, INT_MAX, 0, &fd);
+	}
+	/* A macvtap's param may be a path instead of a name. */
+	if (i->type == LKL_CONFIG_IF_MACVTAP && strchr(i->param, '/'))
+		name = 0;
+	if (name && strlen(i->param) > 15)
+		return bad_key(m, prefix, o, "param", what);
+	return 0;
 }
 
 /* The keys that need each other, and param for the type. */
 static int check_iface(struct msg *m, const char *prefix, const cJSON *o,
 		       struct lkl_config_iface *i)
 {
-	const cJSON *p = cJSON_GetObjectItemCaseSensitive(o, "param");
-	char path[2 * PATH_LEN];
-	unsigned long long fd;
-	size_t len;
+	int r;
 
 	if (!cJSON_HasObjectItem(o, "type"))
-		return bad(m, key_path(path, prefix, "type"), NULL,
-			   "expected tap, macvtap, raw or pipe");
-	if (!p)
-		return bad(m, key_path(path, prefix, "param"), NULL, "expected %s",
-			   param_what(i->type));
-	len = strlen(i->param);
-	if (i->type == LKL_CONFIG_IF_PIPE &&
-	    get_uint(m, key_path(path, prefix, "param"), p, 0, INT_MAX, 0, &fd))
-		return -LKL_EINVAL;
-	if ((i->type == LKL_CONFIG_IF_TAP || i->type == LKL_CONFIG_IF_RAW) &&
-	    len > 15)
-		return bad(m, key_path(path, prefix, "param"), p, "expected %s",
-			   param_what(i->type));
-	if (i->type == LKL_CONFIG_IF_MACVTAP && i->param[0] != '/')
-		return bad(m, key_path(path, prefix, "param"), p, "expected %s",
-			   param_what(i->type));
+		return bad_key(m, prefix, o, "type",
+			       "expected tap, macvtap, raw or pipe");
+	r = check_param(m, prefix, o, i);
+	if (r)
+		return r;
 	if (i->has_ip == 1)
-		return bad(m, key_path(path, prefix, "ip"), cJSON_GetObjectItem(o, "ip"),
-			   "needs masklen (0..32) too");
+		return bad_key(m, prefix, o, "ip", "needs masklen (0..32) too");
 	if (i->has_ip == 2)
-		return bad(m, key_path(path, prefix, "masklen"), cJSON_GetObjectItem(o, "masklen"),
-			   "needs ip too");
+		return bad_key(m, prefix, o, "masklen", "needs ip too");
 	if (i->has_ipv6 == 1)
-		return bad(m, key_path(path, prefix, "ipv6"), cJSON_GetObjectItem(o, "ipv6"),
-			   "needs masklen6 (0..128) too");
+		return bad_key(m, prefix, o, "ipv6",
+			       "needs masklen6 (0..128) too");
 	if (i->has_ipv6 == 2)
-		return bad(m, key_path(path, prefix, "masklen6"),
-			   cJSON_GetObjectItem(o, "masklen6"), "needs ipv6 too");
+		return bad_key(m, prefix, o, "masklen6", "needs ipv6 too");
 	if (i->has_ifgateway && !i->has_ip)
-		return bad(m, key_path(path, prefix, "ifgateway"),
-			   cJSON_GetObjectItem(o, "ifgateway"),
-			   "needs ip and masklen too");
+		return bad_key(m, prefix, o, "ifgateway",
+			       "needs ip and masklen too");
 	if (i->has_ifgateway6 && !i->has_ipv6)
-		return bad(m, key_path(path, prefix, "ifgateway6"),
-			   cJSON_GetObjectItem(o, "ifgateway6"),
-			   "needs ipv6 and masklen6 too");
+		return bad_key(m, prefix, o, "ifgateway6",
+			       "needs ipv6 and masklen6 too");
 	i->has_ip = !!i->has_ip;
 	i->has_ipv6 = !!i->has_ipv6;
 	return 0;
@@ -683,7 +682,8 @@ static int check_macs(struct msg *m, const cJSON *list,
 						"mac") ? i : j;
 			x = cfg->ifaces[k].mac;
 			say(m, "interfaces[%d].mac: \"%02x:%02x:%02x:%02x:%02x:%02x\": also the MAC of interfaces[%d]: expected one of its own",
-			    k, x[0], x[1], x[2], x[3], x[4], x[5], k == i ? j : i);
+			    k, x[0], x[1], x[2], x[3], x[4], x[5],
+			    k == i ? j : i);
 			return -LKL_EINVAL;
 		}
 	return 0;
@@ -1034,14 +1034,17 @@ static int add_netdev(struct lkl_config_iface *i, const char **call)
 	case LKL_CONFIG_IF_TAP:
 		*call = "lkl_netdev_add_tap";
 		return lkl_netdev_add_tap(i->param, i->mac, i->mtu, i->offload);
-	case LKL_CONFIG_IF_PIPE:
+	case LKL_CONFIG_IF_MACVTAP:
+		*call = "lkl_netdev_add_macvtap";
+		return lkl_netdev_add_macvtap(i->param, i->mac, i->mtu,
+					      i->offload);
+	case LKL_CONFIG_IF_RAW:
+		*call = "lkl_netdev_add_raw";
+		return lkl_netdev_add_raw(i->param, i->mac, i->mtu, i->offload);
+	default:
 		*call = "lkl_netdev_add_pipe";
 		return lkl_netdev_add_pipe(atoi(i->param), i->mac, i->mtu,
 					   i->offload);
-	default:
-		/* The loader refused it already. */
-		*call = type_names[i->type];
-		return -LKL_EOPNOTSUPP;
 	}
 }
 

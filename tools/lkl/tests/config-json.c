@@ -7,12 +7,13 @@
  * 100 and 101, the host ends held here) with addresses, per-interface
  * gateways, neighbours and qdiscs, default gateways, sysctls and mounts,
  * applied to a booted kernel and read back from inside it (rtnetlink
- * dumps, /proc, /sysfs).  A TAP interface is added too, in a network
- * namespace of this process's own, when it may make one.  Last, the
- * errors only a running kernel can give.
+ * dumps, /proc, /sysfs).  TAP, raw and macvtap interfaces are added
+ * too, in a network namespace of this process's own, when it may make
+ * one.  Last, the errors only a running kernel can give.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -67,7 +68,8 @@ static const struct bad_case bad_cases[] = {
 	  "interfaces[0]: \"tap0\": expected an object" },
 	{ "ip given as a number",
 	  "{ \"interfaces\": [ { " PIPE ", \"ip\": 10 } ] }",
-	  "interfaces[0].ip: 10: expected a string (an IPv4 address, a.b.c.d)" },
+	  "interfaces[0].ip: 10: expected a string (an IPv4 address, "
+	  "a.b.c.d)" },
 	{ "debug given as a boolean", "{ \"debug\": true }",
 	  "debug: true: expected 0..4294967295" },
 	{ "sysctl given as an array", "{ \"sysctl\": [\"a=1\"] }",
@@ -90,14 +92,16 @@ static const struct bad_case bad_cases[] = {
 	{ "type missing", "{ \"interfaces\": [ { \"param\": \"tap0\" } ] }",
 	  "interfaces[0].type: missing: expected tap, macvtap, raw or pipe" },
 	{ "param missing", "{ \"interfaces\": [ { \"type\": \"tap\" } ] }",
-	  "interfaces[0].param: missing: expected the TAP's name, 1..15 bytes" },
+	  "interfaces[0].param: missing: expected the TAP's name, 1..15 "
+	  "bytes" },
 	{ "TAP name too long",
 	  "{ \"interfaces\": [ { \"type\": \"tap\", "
 	  "\"param\": \"tap0123456789abc\" } ] }",
 	  "interfaces[0].param: \"tap0123456789abc\": expected the TAP's "
 	  "name, 1..15 bytes" },
 	{ "pipe fd not a number",
-	  "{ \"interfaces\": [ { \"type\": \"pipe\", \"param\": \"three\" } ] }",
+	  "{ \"interfaces\": [ { \"type\": \"pipe\", "
+	  "\"param\": \"three\" } ] }",
 	  "interfaces[0].param: \"three\": expected 0..2147483647" },
 	{ "bad IPv4 address",
 	  "{ \"interfaces\": [ { " PIPE ", \"ip\": \"10.0.0.300\", "
@@ -133,7 +137,8 @@ static const struct bad_case bad_cases[] = {
 	  "interfaces[0].mac: \"02:00:00:00:00\": expected a MAC address, "
 	  "aa:bb:cc:dd:ee:ff" },
 	{ "multicast MAC",
-	  "{ \"interfaces\": [ { " PIPE ", \"mac\": \"01:00:5e:00:00:01\" } ] }",
+	  "{ \"interfaces\": [ { " PIPE ", "
+	  "\"mac\": \"01:00:5e:00:00:01\" } ] }",
 	  "interfaces[0].mac: \"01:00:5e:00:00:01\": expected a unicast MAC "
 	  "address (first byte even)" },
 	{ "offload bits that are not offloads",
@@ -304,10 +309,31 @@ static const char bad_qdisc_json[] =
 	"{ \"interfaces\": [ { \"type\": \"pipe\", \"param\": \"102\", "
 	"\"mac\": \"02:00:00:00:00:0c\", \"qdisc\": \"nosuchqdisc\" } ] }";
 
+/* Host interfaces, made in our own network namespace. */
 static const char tap_json[] =
 	"{ \"interfaces\": [ { \"type\": \"tap\", \"param\": \"lklcfg0\", "
-	"\"mac\": \"02:00:00:00:00:0d\", \"mtu\": \"9000\", \"offload\": \"0x9983\", \"ip\": \"10.3.0.1\", "
+	"\"mac\": \"02:00:00:00:00:0d\", \"mtu\": \"9000\", "
+	"\"offload\": \"0x9983\", \"ip\": \"10.3.0.1\", "
 	"\"masklen\": \"24\" } ] }";
+
+/*
+ * The macvtap by its /dev/tapN path (%u: its ifindex): its name would be
+ * looked up in /sys, which shows the namespace we left.
+ */
+static const char veth_json[] =
+	"{ \"interfaces\": [ { \"type\": \"raw\", \"param\": \"lklcfg-v0\", "
+	"\"mac\": \"02:00:00:00:00:0e\", \"ip\": \"10.4.0.1\", "
+	"\"masklen\": \"24\" }, { \"type\": \"macvtap\", "
+	"\"param\": \"/dev/tap%u\", \"mac\": \"02:00:00:00:00:0f\", "
+	"\"offload\": \"0x9983\", \"ip\": \"10.5.0.1\", "
+	"\"masklen\": \"24\" } ] }";
+
+/* A veth pair, the macvtap on one end: raw goes on the other. */
+static const char make_veth[] =
+	"ip link add lklcfg-v0 type veth peer name lklcfg-v1 && "
+	"ip link set lklcfg-v0 up && ip link set lklcfg-v1 up && "
+	"ip link add link lklcfg-v1 name lklcfg-mvt type macvtap mode bridge "
+	"&& ip link set lklcfg-mvt up";
 
 static struct lkl_config *load(const char *json, const char *name)
 {
@@ -318,27 +344,49 @@ static struct lkl_config *load(const char *json, const char *name)
 	return cfg;
 }
 
-/* The TAP, in a network namespace of our own: NULL when we may not. */
-static struct lkl_config *add_tap(void)
+/* Load @json and add its devices: the configuration, or NULL. */
+static struct lkl_config *load_add(const char *json, const char *name)
 {
-	struct lkl_config *cfg;
+	struct lkl_config *cfg = load(json, name);
 	int r;
 
-	if (unshare(CLONE_NEWNET) < 0) {
-		test_skip("tap interface",
-			  "cannot make a network namespace (%s): needs root",
-			  strerror(errno));
-		return NULL;
-	}
-	cfg = load(tap_json, "load the tap configuration");
 	if (!cfg)
 		return NULL;
 	r = lkl_config_add_netdevs(cfg, err, sizeof(err));
-	if (!check(r == 0, "add the tap", "%d: %s", r, err)) {
+	if (!check(r == 0, name, "adding the devices: %d: %s", r, err)) {
 		lkl_config_free(cfg);
 		return NULL;
 	}
 	return cfg;
+}
+
+/*
+ * The TAP, raw and macvtap interfaces, in a network namespace of our
+ * own (it goes away with the process): *@tap and *@veth get their
+ * configurations, or NULL when they could not be made.
+ */
+static void add_host_ifaces(struct lkl_config **tap, struct lkl_config **veth)
+{
+	char json[sizeof(veth_json) + 16];
+	int r;
+
+	*tap = *veth = NULL;
+	if (unshare(CLONE_NEWNET) < 0) {
+		test_skip("tap, raw and macvtap interfaces",
+			  "cannot make a network namespace (%s): needs root",
+			  strerror(errno));
+		return;
+	}
+	*tap = load_add(tap_json, "tap interface added");
+	r = system(make_veth);
+	if (r != 0) {
+		test_skip("raw and macvtap interfaces",
+			  "`%s` failed (status %d): needs iproute2 and macvtap",
+			  make_veth, r);
+		return;
+	}
+	snprintf(json, sizeof(json), veth_json, if_nametoindex("lklcfg-mvt"));
+	*veth = load_add(json, "raw and macvtap interfaces added");
 }
 
 /* The name of the interface whose /sysfs ifindex is @ifindex. */
@@ -397,9 +445,11 @@ static void check_applied(const struct lkl_config *c)
 		 count_defaults(LKL_AF_INET6, LKL_IF_TABLE_BASE + if_a, gw6,
 				if_a), 1);
 	CHECK_EQ("main: default via 10.1.0.254 dev A",
-		 count_defaults(LKL_AF_INET, LKL_RT_TABLE_MAIN, &gw_a, if_a), 1);
+		 count_defaults(LKL_AF_INET, LKL_RT_TABLE_MAIN, &gw_a, if_a),
+		 1);
 	CHECK_EQ("main: no default via 10.2.0.254",
-		 count_defaults(LKL_AF_INET, LKL_RT_TABLE_MAIN, &gw_b, if_b), 0);
+		 count_defaults(LKL_AF_INET, LKL_RT_TABLE_MAIN, &gw_b, if_b),
+		 0);
 	CHECK_EQ("main: default via fd01::fe dev A",
 		 count_defaults(LKL_AF_INET6, LKL_RT_TABLE_MAIN, gw6, if_a), 1);
 	CHECK_EQ("neighbour 10.1.0.254 on A",
@@ -427,20 +477,38 @@ static void check_applied(const struct lkl_config *c)
 	CHECK_STR("A's mtu is 1400", buf, "1400\n");
 }
 
-static void check_tap(const struct lkl_config *c)
+/* Whether interface @n of @c has address @want/24 (network order). */
+static void check_addr(const struct lkl_config *c, int n, unsigned int want,
+		       const char *name)
 {
-	unsigned int a = ip4(10, 3, 0, 1);
-	char buf[32] = "", path[64], name[16] = "?";
-	int r = lkl_config_apply((struct lkl_config *)c, err, sizeof(err));
+	char msg[64];
 
-	if (!check(r == 0, "apply the tap configuration", "%d: %s", r, err))
-		return;
-	CHECK_EQ("tap has 10.3.0.1/24",
-		 count_addrs(LKL_AF_INET, c->ifaces[0].ifindex, &a, 24), 1);
-	if_name(c->ifaces[0].ifindex, name, sizeof(name));
-	snprintf(path, sizeof(path), "/sysfs/class/net/%s/mtu", name);
-	read_lkl_file(path, buf, sizeof(buf));
-	CHECK_STR("tap's mtu is 9000", buf, "9000\n");
+	snprintf(msg, sizeof(msg), "%s has its address", name);
+	CHECK_EQ(msg, count_addrs(LKL_AF_INET, c->ifaces[n].ifindex, &want,
+				  24), 1);
+}
+
+static void check_host_ifaces(struct lkl_config *tap, struct lkl_config *veth)
+{
+	char buf[32] = "", path[64], name[16] = "?";
+	int r;
+
+	test_section("tap, raw and macvtap interfaces", 30);
+	if (tap) {
+		r = lkl_config_apply(tap, err, sizeof(err));
+		check(r == 0, "apply the tap's", "%d: %s", r, err);
+		check_addr(tap, 0, ip4(10, 3, 0, 1), "tap");
+		if_name(tap->ifaces[0].ifindex, name, sizeof(name));
+		snprintf(path, sizeof(path), "/sysfs/class/net/%s/mtu", name);
+		read_lkl_file(path, buf, sizeof(buf));
+		CHECK_STR("tap's mtu is 9000", buf, "9000\n");
+	}
+	if (veth) {
+		r = lkl_config_apply(veth, err, sizeof(err));
+		check(r == 0, "apply raw and macvtap", "%d: %s", r, err);
+		check_addr(veth, 0, ip4(10, 4, 0, 1), "raw");
+		check_addr(veth, 1, ip4(10, 5, 0, 1), "macvtap");
+	}
 }
 
 /* Errors only a running kernel gives. */
@@ -453,8 +521,8 @@ static void test_apply_errors(struct lkl_config *bad_qdisc)
 	r = lkl_config_apply(bad_qdisc, err, sizeof(err));
 	CHECK_EQ("unknown qdisc: -ENOENT", r, -LKL_ENOENT);
 	CHECK_STR("unknown qdisc: message", err,
-		  "interfaces[0].qdisc: \"nosuchqdisc\": lkl_qdisc_add: No such "
-		  "file or directory");
+		  "interfaces[0].qdisc: \"nosuchqdisc\": lkl_qdisc_add: "
+		  "No such file or directory");
 
 	c = load("{ \"sysctl\": \"net.ipv4.no_such_sysctl=1\" }",
 		 "load an unknown sysctl");
@@ -465,7 +533,8 @@ static void test_apply_errors(struct lkl_config *bad_qdisc)
 		  "file or directory");
 	lkl_config_free(c);
 
-	c = load("{ \"gateway\": \"192.0.2.1\" }", "load an unreachable gateway");
+	c = load("{ \"gateway\": \"192.0.2.1\" }",
+		 "load an unreachable gateway");
 	r = c ? lkl_config_apply(c, err, sizeof(err)) : 0;
 	CHECK_EQ("unreachable gateway: -ENETUNREACH", r, -LKL_ENETUNREACH);
 	CHECK_STR("unreachable gateway: message", err,
@@ -473,7 +542,8 @@ static void test_apply_errors(struct lkl_config *bad_qdisc)
 		  "unreachable");
 	lkl_config_free(c);
 
-	c = load("{ \"interfaces\": [ { \"type\": \"pipe\", \"param\": \"5\" } ] }",
+	c = load("{ \"interfaces\": [ { \"type\": \"pipe\", "
+		 "\"param\": \"5\" } ] }",
 		 "load an interface never added");
 	r = c ? lkl_config_apply(c, err, sizeof(err)) : 0;
 	CHECK_EQ("interface not added: -ENODEV", r, -LKL_ENODEV);
@@ -489,7 +559,8 @@ static void test_add_error(void)
 	struct lkl_config *c;
 	int r, host = wire(103);
 
-	c = load("{ \"interfaces\": [ { \"type\": \"pipe\", \"param\": \"103\" },"
+	c = load("{ \"interfaces\": [ "
+		 "{ \"type\": \"pipe\", \"param\": \"103\" },"
 		 " { \"type\": \"pipe\", \"param\": \"999\" } ] }",
 		 "load a closed fd");
 	if (!c)
@@ -509,7 +580,7 @@ static void test_add_error(void)
 
 int main(void)
 {
-	struct lkl_config *cfg = NULL, *bad_qdisc, *tap;
+	struct lkl_config *cfg = NULL, *bad_qdisc, *tap, *veth;
 	int host_a, host_b, host_q, r;
 	char cmdline[256], small[10] = "";
 
@@ -538,9 +609,10 @@ int main(void)
 	bad_qdisc = load(bad_qdisc_json, "load the failing qdisc");
 	if (bad_qdisc)
 		CHECK_EQ("add its device",
-			 lkl_config_add_netdevs(bad_qdisc, err, sizeof(err)), 0);
+			 lkl_config_add_netdevs(bad_qdisc, err, sizeof(err)),
+			 0);
 	close(FD_BAD_QDISC);
-	tap = add_tap();
+	add_host_ifaces(&tap, &veth);
 
 	r = lkl_config_boot_cmdline(cfg, "mem=64M", cmdline, sizeof(cmdline));
 	CHECK_STR("command line", cmdline, "mem=64M loglevel=4");
@@ -558,8 +630,7 @@ int main(void)
 	r = lkl_config_apply(cfg, err, sizeof(err));
 	if (check(r == 0, "apply", "%d: %s", r, err))
 		check_applied(cfg);
-	if (tap)
-		check_tap(tap);
+	check_host_ifaces(tap, veth);
 	if (bad_qdisc)
 		test_apply_errors(bad_qdisc);
 
@@ -568,6 +639,7 @@ int main(void)
 	lkl_config_free(cfg);
 	lkl_config_free(bad_qdisc);
 	lkl_config_free(tap);
+	lkl_config_free(veth);
 	close(host_a);
 	close(host_b);
 	close(host_q);
