@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Install the Debian packages that building and testing LKL needs.
-# Usage: scripts/install-deps.sh [build|test|all]   (default: all)
+# Usage: scripts/install-deps.sh [build|test|cross|all]   (default: all)
+# cross: the cross compilers and C libraries for arm64, arm (hard-float)
+# and i386, and qemu-user to run their tests.
 # Must run as root (it calls apt-get); prints what to install otherwise.
 set -eu
 
@@ -14,11 +16,16 @@ build_pkgs="make gcc libc6-dev binutils flex bison bc python3 ccache
 test_pkgs="procps e2fsprogs dosfstools btrfs-progs xfsprogs iproute2 iputils-ping
 	musl-tools curl socat"
 
+cross_pkgs="gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+	gcc-arm-linux-gnueabihf libc6-dev-armhf-cross
+	gcc-i686-linux-gnu libc6-dev-i386-cross qemu-user"
+
 case "$what" in
 build) pkgs=$build_pkgs ;;
 test) pkgs="$build_pkgs $test_pkgs" ;;
-all) pkgs="$build_pkgs $test_pkgs" ;;
-*) echo "usage: $0 [build|test|all]" >&2; exit 2 ;;
+cross) pkgs="$build_pkgs $cross_pkgs" ;;
+all) pkgs="$build_pkgs $test_pkgs $cross_pkgs" ;;
+*) echo "usage: $0 [build|test|cross|all]" >&2; exit 2 ;;
 esac
 
 missing=""

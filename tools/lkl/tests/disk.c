@@ -1135,7 +1135,8 @@ static void run_reader(const char *argv0)
 		dup2(pfd[1], 1);
 		close(pfd[0]);
 		close(pfd[1]);
-		execl(argv0, argv0, "--reader", tmpdir, (char *)NULL);
+		host_execv(argv0, (char *[]){ (char *)argv0, "--reader",
+					  tmpdir, NULL });
 		_exit(127);
 	}
 	close(pfd[1]);

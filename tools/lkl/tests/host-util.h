@@ -1,15 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * host-util.h - host-side helpers of the tests: the monotonic clock,
- * sleeps, the number of threads of this process, network byte order.
+ * sleeps, the number of threads of this process, network byte order,
+ * running a program of the build again.
  */
 #ifndef _LKL_TEST_HOST_UTIL_H
 #define _LKL_TEST_HOST_UTIL_H
 
 #include <dirent.h>
+#include <errno.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 /* Host CLOCK_MONOTONIC in milliseconds. */
 static inline double host_ms(void)
@@ -70,6 +74,43 @@ static inline uint16_t be16(unsigned int v)
 
 	memcpy(&r, x, sizeof(r));
 	return r;
+}
+
+/*
+ * execv() for a test that runs itself (or another program of the build)
+ * again.  A cross build's tests run under the emulator named by $LKL_RUN
+ * ("qemu-aarch64 -L /usr/aarch64-linux-gnu"), and a program under
+ * qemu-user cannot exec a binary of the target itself unless binfmt_misc
+ * is set up: the emulator is run again, with the program.  Returns only
+ * on failure, as execv() does.
+ */
+static inline int host_execv(const char *path, char *const argv[])
+{
+	const char *run = getenv("LKL_RUN");
+	char words[256], *args[64], *w, *save;
+	size_t len;
+	int n = 0, i;
+
+	if (!run || !*run)
+		return execv(path, argv);
+	len = strlen(run);
+	if (len >= sizeof(words)) {
+		errno = E2BIG;
+		return -1;
+	}
+	memcpy(words, run, len + 1);
+	for (w = strtok_r(words, " ", &save); w && n < 32;
+	     w = strtok_r(NULL, " ", &save))
+		args[n++] = w;
+	args[n++] = (char *)path;
+	for (i = 1; argv[i] && n < 63; i++)
+		args[n++] = argv[i];
+	if (argv[i]) {
+		errno = E2BIG;
+		return -1;
+	}
+	args[n] = NULL;
+	return execvp(args[0], args);
 }
 
 #endif /* _LKL_TEST_HOST_UTIL_H */

@@ -430,7 +430,8 @@ static void run_all(const char *self)
 		       runs[i][1]);
 		child_pid = fork_child(&child_out);
 		if (child_pid == 0) {
-			execl(self, self, runs[i][0], runs[i][1], (char *)NULL);
+			host_execv(self, (char *[]){ (char *)self,
+				   (char *)runs[i][0], (char *)runs[i][1], NULL });
 			printf("FAIL - exec %s: %s\n", self, strerror(errno));
 			exit(1);
 		}

@@ -20,7 +20,11 @@
 # LKL_TEST_ARGS_<name> (name with '-' and '.' as '_', e.g.
 # LKL_TEST_ARGS_check_exports_sh) overrides a program's arguments.
 # LKL_TEST_TIMEOUT: seconds allowed per program (default 600).
-# LKL_LIBDIR, LKL_INCDIR and LKL_BINDIR are exported to every program.
+# LKL_RUN: a command that compiled tests run under, e.g. "qemu-aarch64 -L
+# /usr/aarch64-linux-gnu" for a cross build (make test sets it).
+# LKL_LIBDIR, LKL_INCDIR, LKL_BINDIR and LKL_RUN are exported to every
+# program (a test that runs itself again does so under LKL_RUN).
+
 
 set -u
 
@@ -35,6 +39,7 @@ TIMEOUT=${LKL_TEST_TIMEOUT:-600}
 export LKL_BINDIR="$BINDIR"
 export LKL_LIBDIR="${LKL_LIBDIR:-}"
 export LKL_INCDIR="${LKL_INCDIR:-}"
+export LKL_RUN="${LKL_RUN:-}"
 
 PROGRAMS="boot host-ops-test header-conflicts disk net-pipe net-config net-gso config-json mptcp-pipe check-exports.sh check-headers.sh"
 # LKL_TESTS="prog ..." runs just these (make test-musl does).
@@ -106,7 +111,8 @@ for name in $PROGRAMS; do
 
 	case "$name" in
 	*.sh) cmd=(bash "$path") ;;
-	*) cmd=("$path") ;;
+	# shellcheck disable=SC2206  # LKL_RUN is words on purpose
+	*) cmd=($LKL_RUN "$path") ;;
 	esac
 
 	# shellcheck disable=SC2086  # args are words on purpose
