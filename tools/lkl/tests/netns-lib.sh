@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 #
 # netns-lib.sh - sourced by the check-net-*.sh tests, after harness.sh:
 # LKL (BINDIR/net-tap) in a private network namespace against the host's
@@ -148,7 +149,7 @@ run_lkl() {
 	if grep -q '^FAIL - native pings' "$tmp/lkl.log"; then
 		sed 's/^/# ping: /' "$tmp/ping.log"
 	fi
-	if [ $rc -ne 0 ] && [ $fail -eq $f0 ]; then
+	if [ "$rc" -ne 0 ] && [ "$fail" -eq "$f0" ]; then
 		bad "net-tap exits cleanly $tag" "status $rc"
 	fi
 }
