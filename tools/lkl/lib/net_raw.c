@@ -186,9 +186,10 @@ static size_t frame_room(const struct iovec *iov, int cnt)
 
 /*
  * A large frame of @len bytes the kernel did not accept, with header
- * @hdr, its first @room bytes in @iov and the rest in r->big after as
- * many: into r->big whole, then its first segment into @iov.  Returns
- * that segment's length, or 0 when the frame cannot be cut.
+ * @hdr: its first @room bytes are in @iov, the rest already in r->big
+ * at offset @room.  Gather it whole in r->big and start cutting it; its
+ * first segment goes into @iov.  Returns that segment's length, or 0
+ * when the frame cannot be cut.
  */
 static size_t cut_big(struct raw_be *r, const unsigned char *hdr,
 		      const struct iovec *iov, int cnt, size_t len,
