@@ -37,11 +37,11 @@
 #define DEFAULT_MEM	"mem=128M"
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
-enum { IF_NONE, IF_TAP };
+enum { IF_NONE, IF_TAP, IF_MACVTAP, IF_RAW };
 
 static struct {
 	int iftype;
-	char ifparams[IFNAMSIZ];
+	const char *ifparams;
 	int has_ip, has_gw, has_ip6, has_gw6;
 	struct in_addr ip, gw;
 	unsigned int masklen, masklen6;
@@ -55,6 +55,7 @@ static struct {
 	unsigned int linger;
 	unsigned long long host_families;	/* bit per AF_* */
 	int netdev;		/* the device's id, -1 */
+	int forked;		/* in a fork's child: no devices */
 #ifdef HIJACK_JSON
 	struct lkl_config *json;	/* LKL_HIJACK_CONFIG_FILE's */
 #endif
@@ -168,15 +169,22 @@ static void load_iface(void)
 				BAD(needs[i], "needs " PREFIX "NET_IFTYPE");
 		return;
 	}
-	if (strcmp(v, "tap"))
-		BAD("NET_IFTYPE", "expected \"tap\" (macvtap and raw are not supported yet)");
-	cfg.iftype = IF_TAP;
+	if (!strcmp(v, "tap"))
+		cfg.iftype = IF_TAP;
+	else if (!strcmp(v, "macvtap"))
+		cfg.iftype = IF_MACVTAP;
+	else if (!strcmp(v, "raw"))
+		cfg.iftype = IF_RAW;
+	else
+		BAD("NET_IFTYPE", "expected tap, macvtap or raw");
 	if (!p)
-		BAD("NET_IFPARAMS", "the TAP interface's name is missing");
-	if (strlen(p) >= IFNAMSIZ || strpbrk(p, "/: \t\n"))
+		BAD("NET_IFPARAMS", "missing: the %s", cfg.iftype == IF_MACVTAP ?
+		    "macvtap's /dev/tapN or name" : "interface's name");
+	if ((cfg.iftype != IF_MACVTAP || !strchr(p, '/')) &&
+	    (strlen(p) >= IFNAMSIZ || strpbrk(p, "/: \t\n")))
 		BAD("NET_IFPARAMS", "not an interface name (1 to %d characters, no '/', ':' or blanks)",
 		    IFNAMSIZ - 1);
-	snprintf(cfg.ifparams, sizeof(cfg.ifparams), "%s", p);
+	cfg.ifparams = p;
 	if (env("NET_MTU"))
 		cfg.mtu = (unsigned int)number("NET_MTU", 68, 65535);
 	if (env("OFFLOAD")) {
@@ -383,6 +391,12 @@ void config_load(void)
 	pthread_once(&loaded, load_all);
 }
 
+void config_forked_child(void)
+{
+	config_load();
+	cfg.forked = 1;
+}
+
 int config_family_is_lkl(int family)
 {
 	config_load();
@@ -451,16 +465,33 @@ int config_add_devices(char *err, size_t len)
 {
 	int r;
 
+	if (cfg.forked) {
+		hijack_log("a fork's child: the network devices are the parent's, this kernel has loopback only");
+		return 0;
+	}
 #ifdef HIJACK_JSON
 	if (cfg.json)
 		return lkl_config_add_netdevs(cfg.json, err,
 					      (unsigned int)len);
 #endif
-	if (cfg.iftype != IF_TAP)
+	switch (cfg.iftype) {
+	case IF_TAP:
+		r = lkl_netdev_add_tap(cfg.ifparams, cfg.mac, cfg.mtu,
+				       cfg.offload);
+		break;
+	case IF_MACVTAP:
+		r = lkl_netdev_add_macvtap(cfg.ifparams, cfg.mac, cfg.mtu,
+					   cfg.offload);
+		break;
+	case IF_RAW:
+		r = lkl_netdev_add_raw(cfg.ifparams, cfg.mac, cfg.mtu,
+				       cfg.offload);
+		break;
+	default:
 		return 0;
-	r = lkl_netdev_add_tap(cfg.ifparams, cfg.mac, cfg.mtu, cfg.offload);
+	}
 	if (r < 0) {
-		snprintf(err, len, "%sNET_IFPARAMS=\"%s\": cannot use the TAP: %s",
+		snprintf(err, len, "%sNET_IFPARAMS=\"%s\": cannot use it: %s",
 			 PREFIX, cfg.ifparams, lkl_strerror(r));
 		return r;
 	}
@@ -543,8 +574,8 @@ static int apply_iface(char *err, size_t len)
 	char path[IFNAMSIZ + 40], name[IFNAMSIZ];
 	int ifindex, r;
 
-	TRY("the TAP's interface", ifindex = lkl_netdev_get_ifindex(cfg.netdev));
-	TRY("the TAP's interface up", lkl_if_up(ifindex));
+	TRY("the interface", ifindex = lkl_netdev_get_ifindex(cfg.netdev));
+	TRY("the interface up", lkl_if_up(ifindex));
 	if (cfg.has_ip)
 		TRY(PREFIX "NET_IP", lkl_if_set_ipv4(ifindex, cfg.ip.s_addr,
 						     cfg.masklen));
@@ -552,7 +583,7 @@ static int apply_iface(char *err, size_t len)
 		TRY(PREFIX "NET_GATEWAY", lkl_set_ipv4_gateway(cfg.gw.s_addr));
 	if (cfg.has_ip6) {
 		/* Usable at once, as a program expects, not after DAD. */
-		TRY("the TAP's interface name", if_name(ifindex, name));
+		TRY("the interface's name", if_name(ifindex, name));
 		snprintf(path, sizeof(path), "net/ipv6/conf/%s/accept_dad",
 			 name);
 		TRY(path, lkl_sysctl(path, "0"));
@@ -570,6 +601,8 @@ int config_apply(char *err, size_t len)
 
 	TRY("proc in LKL", lkl_mount_fs("proc"));
 	TRY("the loopback interface up", lkl_if_up(1));
+	if (cfg.forked)
+		return 0;
 #ifdef HIJACK_JSON
 	if (cfg.json)
 		return lkl_config_apply(cfg.json, err, (unsigned int)len);

@@ -235,7 +235,25 @@ void fdt_for_each(void (*fn)(int fd, int lfd))
 	}
 }
 
-/* Set in the child of a fork by init.c: orphans are checked from then. */
+void fdt_save(struct fdt_saved *s)
+{
+	s->fd_map = fd_map;
+	s->files = files;
+	s->orphans = orphans;
+	s->fd_max = fd_max;
+	s->fd_high = atomic_load(&fd_high);
+}
+
+void fdt_restore(const struct fdt_saved *s)
+{
+	fd_map = s->fd_map;
+	files = s->files;
+	orphans = s->orphans;
+	fd_max = s->fd_max;
+	atomic_store(&fd_high, s->fd_high);
+}
+
+/* Set in the child of a fork (fork.c): orphans are checked from then. */
 int hijack_forked;
 
 int fd_route(int fd)

@@ -103,6 +103,9 @@ void config_dump(void);
 /* Configure the running kernel; 0 or a message in @err. */
 int config_apply(char *err, size_t len);
 
+/* In a fork's child: the parent keeps the network devices. */
+void config_forked_child(void);
+
 /* Seconds to wait at exit for LKL's sockets to send what they hold. */
 unsigned int config_exit_linger(void);
 
@@ -113,9 +116,8 @@ void hijack_log(const char *fmt, ...)
 
 /*
  * Start the kernel if it is not running yet.  Returns 0 when it runs,
- * -ENETDOWN (errno value, positive sign flipped) when it cannot: after
- * a failed start (the program was told and is exiting) or in the child
- * of a fork (see init.c).
+ * ENETDOWN when it cannot: after a failed start (the program was told
+ * and is exiting).
  */
 int hijack_boot(void);
 
@@ -175,6 +177,14 @@ int fd_route(int fd);
 		return -1;						\
 	}
 
+/* The tables, kept across fork_reset_child() (which resets statics). */
+struct fdt_saved {
+	void *fd_map, *files, *orphans;
+	int fd_max, fd_high;
+};
+void fdt_save(struct fdt_saved *s);
+void fdt_restore(const struct fdt_saved *s);
+
 /* Forget every LKL fd: their host fds stay, but return EBADF (fork). */
 void fdt_orphan_all(void);
 /* Nonzero in the child of a fork of a process whose kernel ran. */
@@ -185,6 +195,20 @@ int fdt_is_orphan(int fd);
 
 /* Call @fn for each LKL fd in the table (at exit). */
 void fdt_for_each(void (*fn)(int fd, int lfd));
+
+/* ---- fork() (fork.c) ---- */
+
+/*
+ * Copy this .so's writable segment, as it is before the hijack's first
+ * act (real_resolve() calls it); once.
+ */
+void fork_snapshot(void);
+
+/*
+ * In the child of a fork of a process whose kernel ran: put the
+ * segment back, orphan the LKL fds; the next LKL socket boots afresh.
+ */
+void fork_reset_child(void);
 
 /* ---- Socket transfers (socket.c), blocking as the program expects ---- */
 
@@ -219,6 +243,9 @@ int hijack_wait(struct pollfd *lkl, int nlkl, struct pollfd *host, int nhost,
  * (ready: try again), -EAGAIN (timed out) or -EINTR.
  */
 int hijack_block(int lfd, short events);
+
+/* In a fork's child: drop this thread's waiters (their threads are gone). */
+void wait_forget_all(void);
 
 /* Milliseconds from a monotonic clock. */
 long long hijack_now_ms(void);

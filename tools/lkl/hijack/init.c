@@ -16,11 +16,9 @@
  * the kernel halts.  A fatal signal ends the process without any of
  * this, as it would end any process: nothing waits.
  *
- * fork(): the child has a copy of the kernel's memory but none of its
- * threads, so it cannot use that kernel.  Its LKL fds are orphaned: the
- * host fds stay open (so their numbers are not reused behind the
- * program's back) but every call on them fails with EBADF, but close();
- * a new LKL socket in the child fails with ENETDOWN.
+ * fork(): see fork.c.  The child of a process whose kernel ran starts
+ * a kernel of its own on its first LKL socket, with loopback only; its
+ * inherited LKL fds are orphans.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -34,7 +32,7 @@
 
 #include "hijack.h"
 
-enum { DOWN, RUNNING, FAILED, FORKED };
+enum { DOWN, RUNNING, FAILED };
 
 static atomic_int state = DOWN;
 static pthread_mutex_t boot_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -143,13 +141,11 @@ static void __attribute__((destructor)) hijack_fini(void)
 	lkl_sys_halt();
 }
 
+/* The state goes back to DOWN with the rest of the segment. */
 static void after_fork_child(void)
 {
-	if (atomic_load(&state) == DOWN)
-		return;
-	hijack_forked = 1;
-	fdt_orphan_all();
-	atomic_store(&state, FORKED);
+	if (atomic_load(&state) == RUNNING)
+		fork_reset_child();
 }
 
 static void __attribute__((constructor)) hijack_init(void)

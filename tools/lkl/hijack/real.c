@@ -10,7 +10,6 @@
  * straight to these pointers without taking a lock or starting anything.
  */
 #include <dlfcn.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -34,8 +33,11 @@ static void *lookup(const char *name)
 
 #define RESOLVE(name) (real.name = lookup(#name))
 
+static atomic_int resolved;
+
 static void resolve_all(void)
 {
+	fork_snapshot();
 	RESOLVE(socket);
 	RESOLVE(socketpair);
 	RESOLVE(bind);
@@ -79,13 +81,16 @@ static void resolve_all(void)
 	RESOLVE(fork);
 }
 
-static pthread_once_t resolved = PTHREAD_ONCE_INIT;
-
 /*
  * Another library's constructor may call socket() before ours ran, so
  * every wrapper makes sure; after the first time this is one load.
+ * Threads racing here resolve the same pointers twice, which is
+ * harmless (no lock: fork.c's copy of the segment must not hold one).
  */
 void real_resolve(void)
 {
-	pthread_once(&resolved, resolve_all);
+	if (atomic_load_explicit(&resolved, memory_order_acquire))
+		return;
+	resolve_all();
+	atomic_store_explicit(&resolved, 1, memory_order_release);
 }

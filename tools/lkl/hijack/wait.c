@@ -132,6 +132,13 @@ static void key_create(void)
 	}
 }
 
+void wait_forget_all(void)
+{
+	if (thread_waiters)
+		pthread_setspecific(waiters_key, NULL);
+	thread_waiters = NULL;
+}
+
 static struct waiter *waiter_new(void)
 {
 	struct waiter *w = calloc(1, sizeof(*w));

@@ -7,15 +7,17 @@
 #
 # Without root: the hijack-poll and hijack-signal programs, natively
 # (the host kernel's answers, which the checks expect) and then under
-# the hijack on LKL's loopback; a bad configuration stops a program
-# before main().  As root, in two private namespaces (netns-lib.sh):
+# the hijack on LKL's loopback; hijack-fork under the hijack; a bad
+# configuration stops a program before main().  As root, in two private namespaces (netns-lib.sh):
 # LKL's side has a TAP lkltap0 bridged to the veth lklv0; LKL is
 # 10.77.0.1/24, the native peer 10.77.0.2/24.  There: curl fetches a
 # 64 MiB file from a native python3 http.server, content checked; a
 # hijacked python3 http.server is fetched by a native curl; socat both
-# ways; `ip addr`/`ip route` show LKL's interfaces; 16 threads x 500
-# connections of hijack-echo against a native echo server.  The TAP's
-# host-side counters prove the bytes went through LKL's stack.
+# ways; `ip addr`/`ip route` show LKL's interfaces; iperf3 -c against a
+# native iperf3 -s; 16 threads x 500 connections of hijack-echo against
+# a native echo server; the JSON configuration (lkl-hijack -c).  The
+# TAP's host-side counters and LKL's own /proc/net/snmp (the JSON's
+# "dump") prove the bytes went through LKL's stack.
 
 set -u
 
@@ -69,6 +71,12 @@ for prog in hijack-poll hijack-signal; do
 	run_c "native $prog" timeout -k 5 120 "$bindir/$prog"
 	run_c "hijacked $prog" timeout -k 5 120 "$hijack" "$bindir/$prog"
 done
+# fork() follows the hijack's rules (a kernel per process): hijacked only.
+if [ -x "$bindir/hijack-fork" ]; then
+	run_c "hijacked hijack-fork" timeout -k 5 120 "$hijack" "$bindir/hijack-fork"
+else
+	bad "hijack-fork built" "not in $bindir"
+fi
 
 # A bad configuration: a message naming it, exit 78, main() never runs.
 out=$(LKL_HIJACK_NET_IFTYPE=tap LKL_HIJACK_NET_IFPARAMS=x \
@@ -179,6 +187,36 @@ else
 fi
 rm -f "$tmp/got"
 
+# The same with the JSON configuration (lkl-hijack -c), whose "dump"
+# prints LKL's own /proc/net/netstat at exit: LKL's IP took the bytes.
+cat >"$tmp/hijack.json" <<JSON
+{
+	"interfaces": [
+		{ "type": "tap", "param": "lkltap0", "ip": "10.77.0.1", "masklen": "24" }
+	],
+	"sysctl": "net.ipv4.tcp_rmem=4096 131072 4194304",
+	"dump": "/proc/net/netstat"
+}
+JSON
+if [ -n "$(ip netns exec "$pns" ss -Hltn 'sport = :8000')" ]; then
+	timeout -k 5 300 ip netns exec "$lns" "$hijack" -c "$tmp/hijack.json" \
+		curl -sS -o "$tmp/got" http://10.77.0.2:8000/big 2>"$tmp/curl.log"
+	rc=$?
+	octets=$(awk '/^IpExt: [0-9]/ { for (i = 2; i <= NF; i++) if (h[i] == "InOctets") print $i }
+		      /^IpExt: [A-Z]/ { for (i = 2; i <= NF; i++) h[i] = $i }' "$tmp/curl.log")
+	if [ $rc -eq 0 ] && [ "$(sha256sum <"$tmp/got")" = "$want" ]; then
+		ok "lkl-hijack -c config.json: curl fetched 64 MiB, content identical"
+	else
+		bad "lkl-hijack -c config.json: curl fetched 64 MiB" "status $rc $(head -c 300 "$tmp/curl.log")"
+	fi
+	if [ "${octets:-0}" -ge $BIG ]; then
+		ok "LKL's /proc/net/netstat counted $octets bytes in"
+	else
+		bad "LKL's /proc/net/netstat counted the bytes in" "InOctets '${octets}' $(head -c 300 "$tmp/curl.log")"
+	fi
+	rm -f "$tmp/got"
+fi
+
 # python3 http.server hijacked -> native curl.
 # shellcheck disable=SC2086  # NET_ENV is words on purpose
 timeout -k 5 300 ip netns exec "$lns" env $NET_ENV "$hijack" \
@@ -247,6 +285,22 @@ else
 	bad "a hijacked socat received 64 MiB from a native socat" "status $rc $(head -c 300 "$tmp/socat.log")"
 fi
 rm -f "$tmp/socat2"
+
+# iperf3 hijacked against a native iperf3 -s.
+if command -v iperf3 >/dev/null; then
+	ip netns exec "$pns" iperf3 -s -B 10.77.0.2 -p 5201 >"$tmp/iperf-s.log" 2>&1 &
+	pids="$pids $!"
+	if wait_port "$pns" 5201 &&
+	   hj iperf3 -c 10.77.0.2 -p 5201 -t 3 -f m >"$tmp/iperf.log" 2>&1; then
+		ok "hijacked iperf3 -c against a native iperf3 -s"
+		grep -E 'sender|receiver' "$tmp/iperf.log" | sed 's/^/# iperf3: /'
+	else
+		bad "hijacked iperf3 -c against a native iperf3 -s" "$(tail -c 300 "$tmp/iperf.log")"
+	fi
+else
+	echo "skip - iperf3: not installed"
+	skip=$((skip + 1))
+fi
 
 # 16 threads x 500 connections, hijacked, against a native echo server.
 ip netns exec "$pns" "$bindir/hijack-echo" server 10.77.0.2 7000 \
