@@ -35,7 +35,7 @@ static struct {
 
 static int find_segment(struct dl_phdr_info *info, size_t size, void *base)
 {
-	const ElfW(Phdr) *ph;
+	__typeof__(info->dlpi_phdr) ph;
 	int i;
 
 	(void)size;
