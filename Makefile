@@ -322,6 +322,11 @@ test-musl:
 # ---- Installing ------------------------------------------------------------
 
 PREFIX ?= /usr/local
+# A static link of liblkl.a needs -lcjson only where a static libcjson
+# exists: Debian has none, and -lcjson would then fail every -static
+# program (those that call lkl_config_*() add it themselves).
+PC_LIBS_PRIVATE := -lpthread $(if $(filter /%,$(if $(HAVE_CJSON),$(shell \
+	$(CC) -print-file-name=libcjson.a))),-lcjson)
 DESTDIR ?=
 I_INC = $(DESTDIR)$(PREFIX)/include
 I_LIB = $(DESTDIR)$(PREFIX)/lib
@@ -347,7 +352,7 @@ install: all
 		'Version: $(KVERSION)' \
 		'Cflags: -I$${includedir}' \
 		'Libs: -L$${libdir} -llkl' \
-		'Libs.private: $(HOST_LDLIBS)' > $(OUT)/lkl.pc
+		'Libs.private: $(PC_LIBS_PRIVATE)' > $(OUT)/lkl.pc
 	$(Q)install -D -m 644 $(OUT)/lkl.pc $(I_LIB)/pkgconfig/lkl.pc
 
 uninstall:
