@@ -159,7 +159,8 @@ int lkl_config_boot_cmdline(const struct lkl_config *cfg, const char *base,
  * link up, IPv4 and IPv6 addresses, neighbours, per-interface gateways,
  * root qdisc; then "gateway" and "gateway6".  Stops at the first failure
  * and returns its negative errno, the message naming the key.  The
- * interfaces must have been added by lkl_config_add_netdevs().
+ * interfaces must have been added by lkl_config_add_netdevs().  Once per
+ * boot: a second call finds the IPv6 addresses there (-LKL_EEXIST).
  */
 int lkl_config_apply(struct lkl_config *cfg, char *err, unsigned int err_len);
 

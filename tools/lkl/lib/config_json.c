@@ -23,8 +23,8 @@
 
 /* Longest file lkl_load_config_file() reads. */
 #define CONFIG_FILE_MAX		(1 << 20)
-/* Longest key path, "interfaces[15].ifgateway6". */
-#define PATH_LEN		64
+/* Key paths, "interfaces[15].ifgateway6" (an unknown key's is cut). */
+#define PATH_LEN		128
 /* Bytes of a value quoted in a message. */
 #define VALUE_SHOWN		80
 
@@ -140,7 +140,8 @@ static int get_uint(struct msg *m, const char *path, const cJSON *v,
 	if (cJSON_IsNumber(v)) {
 		double d = v->valuedouble;
 
-		if (d < (double)min || d > (double)max ||
+		/* max + 1.0: ULLONG_MAX is no double, its neighbour is. */
+		if (d < (double)min || d >= (double)max + 1.0 ||
 		    d != (double)(unsigned long long)d)
 			goto range;
 		*out = (unsigned long long)d;
@@ -607,6 +608,11 @@ static int check_param(struct msg *m, const char *prefix, const cJSON *o,
 	if (i->type == LKL_CONFIG_IF_PIPE) {
 		snprintf(path, sizeof(path), "%sparam", prefix);
 		return get_uint(m, path, p, 0, INT_MAX, 0, &fd);
+	}
+	if (!cJSON_IsString(p)) {
+		snprintf(what, sizeof(what), "expected a string (%s)",
+			 param_what(i->type));
+		return bad_key(m, prefix, o, "param", what);
 	}
 	/* A macvtap's param may be a path instead of a name. */
 	if (i->type == LKL_CONFIG_IF_MACVTAP && strchr(i->param, '/'))

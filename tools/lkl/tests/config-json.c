@@ -99,6 +99,13 @@ static const struct bad_case bad_cases[] = {
 	  "\"param\": \"tap0123456789abc\" } ] }",
 	  "interfaces[0].param: \"tap0123456789abc\": expected the TAP's "
 	  "name, 1..15 bytes" },
+	{ "TAP name given as a number",
+	  "{ \"interfaces\": [ { \"type\": \"tap\", \"param\": 5 } ] }",
+	  "interfaces[0].param: 5: expected a string (the TAP's name, 1..15 "
+	  "bytes)" },
+	{ "pipe fd 3.5", "{ \"interfaces\": [ { \"type\": \"pipe\", "
+	  "\"param\": 3.5 } ] }",
+	  "interfaces[0].param: 3.5: expected 0..2147483647" },
 	{ "pipe fd not a number",
 	  "{ \"interfaces\": [ { \"type\": \"pipe\", "
 	  "\"param\": \"three\" } ] }",
@@ -512,12 +519,19 @@ static void check_host_ifaces(struct lkl_config *tap, struct lkl_config *veth)
 }
 
 /* Errors only a running kernel gives. */
-static void test_apply_errors(struct lkl_config *bad_qdisc)
+static void test_apply_errors(struct lkl_config *applied,
+			      struct lkl_config *bad_qdisc)
 {
 	struct lkl_config *c;
 	int r;
 
 	test_section("errors after boot", 30);
+	r = lkl_config_apply(applied, err, sizeof(err));
+	CHECK_EQ("applied twice: -EEXIST", r, -LKL_EEXIST);
+	CHECK_STR("applied twice: message", err,
+		  "interfaces[0].ipv6: \"fd01::1/64\": lkl_if_add_ipv6: File "
+		  "exists");
+
 	r = lkl_config_apply(bad_qdisc, err, sizeof(err));
 	CHECK_EQ("unknown qdisc: -ENOENT", r, -LKL_ENOENT);
 	CHECK_STR("unknown qdisc: message", err,
@@ -632,7 +646,7 @@ int main(void)
 		check_applied(cfg);
 	check_host_ifaces(tap, veth);
 	if (bad_qdisc)
-		test_apply_errors(bad_qdisc);
+		test_apply_errors(cfg, bad_qdisc);
 
 	test_section("halt", 60);
 	CHECK_EQ("lkl_sys_halt", lkl_sys_halt(), 0);
