@@ -518,53 +518,51 @@ static void check_host_ifaces(struct lkl_config *tap, struct lkl_config *veth)
 	}
 }
 
+/* Applying @c fails with @want_r and message @want. */
+static void check_apply_error(struct lkl_config *c, const char *name,
+			      int want_r, const char *want)
+{
+	int r = c ? lkl_config_apply(c, err, sizeof(err)) : 0;
+
+	check(r == want_r && !strcmp(err, want), name,
+	      "returned %d, message \"%s\"; want %d, \"%s\"", r, err, want_r,
+	      want);
+}
+
+/* The same for the configuration @json, loaded here. */
+static void check_json_apply_error(const char *json, const char *name,
+				   int want_r, const char *want)
+{
+	struct lkl_config *c = load(json, name);
+
+	check_apply_error(c, name, want_r, want);
+	lkl_config_free(c);
+}
+
 /* Errors only a running kernel gives. */
 static void test_apply_errors(struct lkl_config *applied,
 			      struct lkl_config *bad_qdisc)
 {
-	struct lkl_config *c;
-	int r;
-
 	test_section("errors after boot", 30);
-	r = lkl_config_apply(applied, err, sizeof(err));
-	CHECK_EQ("applied twice: -EEXIST", r, -LKL_EEXIST);
-	CHECK_STR("applied twice: message", err,
-		  "interfaces[0].ipv6: \"fd01::1/64\": lkl_if_add_ipv6: File "
-		  "exists");
-
-	r = lkl_config_apply(bad_qdisc, err, sizeof(err));
-	CHECK_EQ("unknown qdisc: -ENOENT", r, -LKL_ENOENT);
-	CHECK_STR("unknown qdisc: message", err,
-		  "interfaces[0].qdisc: \"nosuchqdisc\": lkl_qdisc_add: "
-		  "No such file or directory");
-
-	c = load("{ \"sysctl\": \"net.ipv4.no_such_sysctl=1\" }",
-		 "load an unknown sysctl");
-	r = c ? lkl_config_apply(c, err, sizeof(err)) : 0;
-	CHECK_EQ("unknown sysctl: -ENOENT", r, -LKL_ENOENT);
-	CHECK_STR("unknown sysctl: message", err,
-		  "sysctl: \"net.ipv4.no_such_sysctl=1\": lkl_sysctl: No such "
-		  "file or directory");
-	lkl_config_free(c);
-
-	c = load("{ \"gateway\": \"192.0.2.1\" }",
-		 "load an unreachable gateway");
-	r = c ? lkl_config_apply(c, err, sizeof(err)) : 0;
-	CHECK_EQ("unreachable gateway: -ENETUNREACH", r, -LKL_ENETUNREACH);
-	CHECK_STR("unreachable gateway: message", err,
-		  "gateway: \"192.0.2.1\": lkl_set_ipv4_gateway: Network is "
-		  "unreachable");
-	lkl_config_free(c);
-
-	c = load("{ \"interfaces\": [ { \"type\": \"pipe\", "
-		 "\"param\": \"5\" } ] }",
-		 "load an interface never added");
-	r = c ? lkl_config_apply(c, err, sizeof(err)) : 0;
-	CHECK_EQ("interface not added: -ENODEV", r, -LKL_ENODEV);
-	CHECK_STR("interface not added: message", err,
-		  "interfaces[0].param: \"5\": no device: call "
-		  "lkl_config_add_netdevs() before boot");
-	lkl_config_free(c);
+	check_apply_error(applied, "applied twice", -LKL_EEXIST,
+			  "interfaces[0].ipv6: \"fd01::1/64\": "
+			  "lkl_if_add_ipv6: File exists");
+	check_apply_error(bad_qdisc, "unknown qdisc", -LKL_ENOENT,
+			  "interfaces[0].qdisc: \"nosuchqdisc\": "
+			  "lkl_qdisc_add: No such file or directory");
+	check_json_apply_error("{ \"sysctl\": \"net.ipv4.no_such_sysctl=1\" }",
+			       "unknown sysctl", -LKL_ENOENT,
+			       "sysctl: \"net.ipv4.no_such_sysctl=1\": "
+			       "lkl_sysctl: No such file or directory");
+	check_json_apply_error("{ \"gateway\": \"192.0.2.1\" }",
+			       "unreachable gateway", -LKL_ENETUNREACH,
+			       "gateway: \"192.0.2.1\": lkl_set_ipv4_gateway: "
+			       "Network is unreachable");
+	check_json_apply_error("{ \"interfaces\": [ { \"type\": \"pipe\", "
+			       "\"param\": \"5\" } ] }",
+			       "interface never added", -LKL_ENODEV,
+			       "interfaces[0].param: \"5\": no device: call "
+			       "lkl_config_add_netdevs() before boot");
 }
 
 /* Adding fails on the second interface: the first is removed again. */
