@@ -100,7 +100,7 @@ SONAME = liblkl.so.$(word 1,$(subst ., ,$(KVERSION))).$(word 2,$(subst ., ,$(KVE
 PROGRAMS := boot host-ops-test lkl-demo lkl-bench lkl-disk-bench header-conflicts disk cptofs net-pipe net-config net-tap mptcp-pipe net-gso \
 	$(if $(HAVE_CJSON),config-json)
 
-.PHONY: all lib kernel headers programs test test-musl demo bench deps clean distclean help
+.PHONY: all lib kernel headers programs test test-musl test-kunit demo bench deps clean distclean help
 .PHONY: install uninstall
 all: lib programs
 
@@ -113,6 +113,7 @@ help:
 	@echo '  demo          - build, then run the demo (boot, banner, files, TCP)'
 	@echo '  test          - build, then run every test; ends with "N passed, N failed"'
 	@echo '  test-musl     - build against musl (musl-tools) in $(BUILD)/$(TARGET)-musl and run its tests'
+	@echo '  test-kunit    - build with KUnit in $(BUILD)/$(TARGET)-kunit and run the MPTCP KUnit suites'
 	@echo '  bench         - build, then run the benchmark (prints figures)'
 	@echo '  deps          - install the Debian packages the build and tests need (root)'
 	@echo '  install       - install headers, libraries, lkl.pc and tools under $$(DESTDIR)$$(PREFIX)'
@@ -138,10 +139,13 @@ deps:
 # Resolved once per make run: prepare-kernel.sh prints the tree's path.
 KTREE = $(eval KTREE := $(shell scripts/prepare-kernel.sh $(TOP) $(BUILD)/src $(KERNEL_SRC) || echo FAILED))$(if $(filter FAILED,$(KTREE)),$(error cannot prepare the kernel tree (see above)))$(KTREE)
 
-$(KOBJ)/.config: arch/lkl/configs/defconfig
+# KCONFIG_FRAGMENTS="name.config ...": arch/lkl/configs/ fragments merged
+# over the defconfig (test builds in their own OUT, e.g. kunit.config).
+KCONFIG_FRAGMENTS ?=
+$(KOBJ)/.config: arch/lkl/configs/defconfig $(addprefix arch/lkl/configs/,$(KCONFIG_FRAGMENTS))
 	@echo "  CONFIG  $(KOBJ)"
 	$(Q)mkdir -p $(KOBJ)
-	+$(Q)$(KMAKE) defconfig
+	+$(Q)$(KMAKE) defconfig $(KCONFIG_FRAGMENTS)
 ifeq ($(DEBUG),1)
 	$(Q)$(KTREE)/scripts/config --file $@ -d DEBUG_INFO_NONE -e DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT
 	+$(Q)$(KMAKE) olddefconfig
@@ -318,6 +322,21 @@ test-musl:
 	$(Q)$(MAKE) --no-print-directory CC=musl-gcc OUT=$(MUSL_OUT) \
 		$(addprefix $(MUSL_OUT)/bin/,$(MUSL_PROGRAMS))
 	$(Q)LKL_TESTS="$(MUSL_TESTS)" tools/lkl/tests/run-tests.sh $(MUSL_OUT)/bin
+
+# KUnit inside LKL: a test build of the kernel (the defconfig plus
+# arch/lkl/configs/kunit.config) in its own folder, booted by a program
+# that checks the MPTCP suites' KTAP results on the kernel log.
+KUNIT_OUT := $(BUILD)/$(TARGET)-kunit
+
+$(BINDIR)/mptcp-kunit: tools/lkl/tests/mptcp-kunit.c tools/lkl/tests/test.h $(LIBDIR)/liblkl.a
+	@mkdir -p $(BINDIR)
+	@echo "  LINK    $@"
+	$(Q)$(KCC) $(HOST_CFLAGS) -o $@ $(filter %.c,$^) $(LIBDIR)/liblkl.a $(HOST_LDLIBS)
+
+test-kunit:
+	$(Q)$(MAKE) --no-print-directory OUT=$(KUNIT_OUT) \
+		KCONFIG_FRAGMENTS=kunit.config $(KUNIT_OUT)/bin/mptcp-kunit
+	$(Q)LKL_TESTS=mptcp-kunit tools/lkl/tests/run-tests.sh $(KUNIT_OUT)/bin
 
 # ---- Installing ------------------------------------------------------------
 
