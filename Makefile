@@ -98,7 +98,7 @@ KVERSION = $(shell $(MAKE) -s -C $(KTREE) kernelversion 2>/dev/null)
 SONAME = liblkl.so.$(word 1,$(subst ., ,$(KVERSION))).$(word 2,$(subst ., ,$(KVERSION)))
 
 PROGRAMS := boot host-ops-test lkl-demo lkl-bench lkl-disk-bench header-conflicts disk cptofs net-pipe net-config net-tap mptcp-pipe net-gso \
-	$(if $(HAVE_CJSON),config-json)
+	$(if $(HAVE_CJSON),config-json lkl-net-bench)
 
 .PHONY: all lib kernel headers programs test test-musl test-kunit demo bench deps clean distclean help
 .PHONY: install uninstall
@@ -209,6 +209,7 @@ $(BINDIR)/boot: tools/lkl/tests/boot.c tools/lkl/tests/test.h tools/lkl/tests/ho
 $(BINDIR)/lkl-demo: tools/lkl/demo/demo.c $(LIBDIR)/liblkl.a
 $(BINDIR)/lkl-bench: tools/lkl/bench/bench.c $(LIBDIR)/liblkl.a
 $(BINDIR)/lkl-disk-bench: tools/lkl/bench/disk-bench.c $(LIBDIR)/liblkl.a
+$(BINDIR)/lkl-net-bench: tools/lkl/bench/net-bench.c tools/lkl/tests/host-util.h tools/lkl/tests/lkl-util.h $(LIBDIR)/liblkl.a
 $(BINDIR)/host-ops-test: tools/lkl/tests/host-ops-test.c $(LIBDIR)/liblkl.a
 $(BINDIR)/header-conflicts: tools/lkl/tests/header-conflicts.c $(LIBDIR)/liblkl.a
 $(BINDIR)/disk: tools/lkl/tests/disk.c tools/lkl/tests/test.h tools/lkl/tests/host-util.h $(LIBDIR)/liblkl.a
@@ -248,8 +249,14 @@ $(BINDIR)/fs2tar: tools/lkl/fs/fs2tar.c $(FS_IMAGE) $(LIBDIR)/liblkl.a
 	$(Q)$(KCC) $(HOST_CFLAGS) -o $@ $(filter %.c,$^) $(LIBDIR)/liblkl.a \
 		-larchive $(HOST_LDLIBS)
 
+# The network benchmark's echo server: a plain host program, no LKL.
+$(BINDIR)/lkl-net-echo: tools/lkl/bench/net-echo.c
+	@mkdir -p $(BINDIR)
+	@echo "  LINK    $@"
+	$(Q)$(KCC) $(HOST_CFLAGS) -o $@ $<
+
 programs: $(addprefix $(BINDIR)/,$(PROGRAMS)) $(BINDIR)/cpfromfs \
-	$(addprefix $(BINDIR)/,$(FS_TOOLS))
+	$(addprefix $(BINDIR)/,$(FS_TOOLS)) $(BINDIR)/lkl-net-echo
 
 # ---- The hijack library ----------------------------------------------------
 
@@ -302,6 +309,7 @@ demo: all
 bench: all
 	$(BINDIR)/lkl-bench
 	$(BINDIR)/lkl-disk-bench $(OUT)
+	tools/lkl/bench/net-bench.sh $(BINDIR)
 
 test: all
 	$(Q)$(if $(CROSS_COMPILE),$(if $(QEMU_$(TARGET)),,$(error no qemu-user known for $(TARGET): set LKL_RUN)))
