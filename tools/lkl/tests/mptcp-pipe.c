@@ -14,13 +14,20 @@
  * The client first checks the API: the default limits, their range,
  * endpoints added (IPv4, IPv6, port, interface, every flag) and read
  * back equal, the errors of the library and of the kernel, deletion,
- * flush.  Then it makes 10.0.2.2 on eth1 a `subflow` endpoint and
- * connects an IPPROTO_MPTCP socket to the server's IPPROTO_MPTCP
- * listener at 10.0.1.1 (path A): the kernel adds a subflow from
- * 10.0.2.2, through path B.  Both sides check that the connection has
- * two subflows (MPTCP_INFO) and from which addresses
- * (MPTCP_SUBFLOW_ADDRS), move 32 MiB each way, every byte checked, and
- * check that both devices carried a share of it (/proc/net/dev).
+ * flush.  Then the client connects an IPPROTO_MPTCP socket to the
+ * server's IPPROTO_MPTCP listener at 10.0.1.1 (path A), and the second
+ * path comes from one of two configurations (`mptcp-pipe MODE`; without
+ * an argument the program runs itself for both):
+ *  - subflow: 10.0.2.2 on the client's eth1 is a `subflow` endpoint:
+ *    the client's kernel adds a subflow from it to 10.0.1.1, through
+ *    path B;
+ *  - signal: 10.0.2.1 on the server's eth1 is a `signal` endpoint: the
+ *    server announces it (ADD_ADDR), the client, which accepts two
+ *    announcements, opens a subflow to it from 10.0.2.2.
+ * Both sides check that the connection has two subflows (MPTCP_INFO)
+ * and between which addresses (MPTCP_SUBFLOW_ADDRS), move 32 MiB each
+ * way, every byte checked, and check that both devices carried a share
+ * of it (/proc/net/dev).
  */
 #include <errno.h>
 #include <stdint.h>
@@ -47,6 +54,8 @@
 #define MIN_SHARE	10
 
 static int is_server;
+/* The server announces its path B address instead of a client endpoint. */
+static int signal_mode;
 static const char *role;
 static char name_buf[160];
 
@@ -80,7 +89,7 @@ static struct lkl_mptcp_endpoint ep4(int id, unsigned int addr, int port,
 	return ep;
 }
 
-static void limits(void)
+static void api_limits(void)
 {
 	unsigned int sf = 99, aa = 99;
 	char buf[16];
@@ -180,7 +189,7 @@ static void endpoint_errors(void)
 		 lkl_mptcp_endpoint_list(NULL, -1), -LKL_EINVAL);
 }
 
-static void endpoints(int if1)
+static void api_endpoints(int if1)
 {
 	struct lkl_mptcp_endpoint eps[LKL_MPTCP_ENDPOINTS_MAX], one;
 	unsigned char v6[16] = { 0xfd, 0, 0, 0, 0, 0, 0, 0,
@@ -273,9 +282,20 @@ static int wait_subflows(long fd, int n, int seconds)
 	}
 }
 
+/* Address @addr written out in @buf. */
+static const char *dotted(unsigned int addr, char buf[16])
+{
+	const unsigned char *b = (const unsigned char *)&addr;
+
+	snprintf(buf, 16, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
+	return buf;
+}
+
 /*
- * The subflows' addresses (MPTCP_SUBFLOW_ADDRS): one local address on
- * each path on the client, one remote on each path on the server.
+ * The subflows' addresses (MPTCP_SUBFLOW_ADDRS): the first from
+ * 10.0.1.2 to 10.0.1.1, the second from 10.0.2.2 to 10.0.1.1 (the
+ * client's `subflow` endpoint) or to 10.0.2.1 (the address the server
+ * announced), whichever side looks.
  */
 static void subflow_addrs(long fd)
 {
@@ -284,7 +304,8 @@ static void subflow_addrs(long fd)
 		struct lkl_mptcp_subflow_addrs a[4];
 	} s;
 	int len = sizeof(s), seen[2] = { 0, 0 };
-	unsigned int i, j, addr;
+	unsigned int i, j, client, server;
+	char b1[16], b2[16];
 	long r;
 
 	memset(&s, 0, sizeof(s));
@@ -297,21 +318,23 @@ static void subflow_addrs(long fd)
 		   lkl_strerror((int)r), s.d.num_subflows))
 		return;
 	for (i = 0; i < 2; i++) {
-		const struct lkl_sockaddr_in *sin = is_server ?
-			&s.a[i].sin_remote : &s.a[i].sin_local;
-
-		addr = sin->sin_addr.s_addr;
+		client = s.a[i].sin_local.sin_addr.s_addr;
+		server = s.a[i].sin_remote.sin_addr.s_addr;
+		if (is_server) {
+			server = client;
+			client = s.a[i].sin_remote.sin_addr.s_addr;
+		}
 		for (j = 0; j < 2; j++)
-			if (addr == path_addr((int)j, 2))
+			if (client == path_addr((int)j, 2) &&
+			    server == path_addr(signal_mode ? (int)j : 0, 1))
 				seen[j]++;
-		printf("# %s: subflow %u: %s 10.0.%u.%u\n", role, i,
-		       is_server ? "from" : "local",
-		       ((const unsigned char *)&addr)[2],
-		       ((const unsigned char *)&addr)[3]);
+		printf("# %s: subflow %u: client %s, server %s\n", role, i,
+		       dotted(client, b1), dotted(server, b2));
 	}
 	check(seen[0] == 1 && seen[1] == 1,
-	      nm("one subflow from the client's address on each path"),
-	      "path A %d, path B %d", seen[0], seen[1]);
+	      nm(signal_mode ? "subflows 10.0.1.2-10.0.1.1, 10.0.2.2-10.0.2.1" :
+			       "subflows 10.0.1.2-10.0.1.1, 10.0.2.2-10.0.1.1"),
+	      "%d and %d seen", seen[0], seen[1]);
 }
 
 /*
@@ -473,9 +496,10 @@ static int setup_paths(const int id[2], int ifindex[2])
 			   lkl_strerror(r)))
 			return -1;
 	}
-	if (!is_server) {
-		limits();
-		endpoints(ifindex[1]);
+	/* The API once, in the first mode. */
+	if (!is_server && !signal_mode) {
+		api_limits();
+		api_endpoints(ifindex[1]);
 	}
 	/* At least one extra subflow each side; accept announcements. */
 	r = lkl_mptcp_set_limits(2, 2);
@@ -483,13 +507,16 @@ static int setup_paths(const int id[2], int ifindex[2])
 		r = lkl_mptcp_get_limits(&sf, &aa);
 	check(r == 0 && sf == 2 && aa == 2, nm("limits 2 2"), "%s, %u %u",
 	      lkl_strerror(r), sf, aa);
-	if (!is_server) {
-		struct lkl_mptcp_endpoint ep = ep4(0, path_addr(1, 2), 0,
-						   ifindex[1],
+	if (is_server == signal_mode) {
+		struct lkl_mptcp_endpoint ep = ep4(0, path_addr(1, me), 0,
+						   ifindex[1], signal_mode ?
+						   LKL_MPTCP_FLAG_SIGNAL :
 						   LKL_MPTCP_FLAG_SUBFLOW);
 
 		r = lkl_mptcp_endpoint_add(&ep);
-		check(r > 0, nm("`subflow` endpoint 10.0.2.2 on eth1"), "%s",
+		check(r > 0, nm(signal_mode ?
+				"`signal` endpoint 10.0.2.1 on eth1" :
+				"`subflow` endpoint 10.0.2.2 on eth1"), "%s",
 		      lkl_strerror(r));
 	}
 	return 0;
@@ -538,7 +565,8 @@ static void halt(void)
 	CHECK_EQ(nm("lkl_sys_halt"), lkl_sys_halt(), 0);
 }
 
-int main(void)
+/* One run of MODE: this process is the server, a child the client. */
+static void run_pair(void)
 {
 	int a[2], b[2], out = -1, fds[2], booted;
 	pid_t pid;
@@ -546,7 +574,7 @@ int main(void)
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, a) ||
 	    socketpair(AF_UNIX, SOCK_SEQPACKET, 0, b)) {
 		check(0, "socketpairs", "%s", strerror(errno));
-		return test_done();
+		return;
 	}
 	pid = fork_child(&out);
 	if (pid == 0) {
@@ -564,7 +592,7 @@ int main(void)
 	role = "server";
 	is_server = 1;
 	if (!check(pid > 0, "fork", "%s", strerror(errno)))
-		return test_done();
+		return;
 	fds[0] = a[0];
 	fds[1] = b[0];
 	booted = run_side(fds);
@@ -572,5 +600,40 @@ int main(void)
 	wait_child(pid, out, "client", 120);
 	if (booted)
 		halt();
+}
+
+int main(int argc, char **argv)
+{
+	static const char *const modes[] = { "subflow", "signal" };
+	char label[64];
+	unsigned int i;
+	pid_t pid;
+	int out = -1;
+
+	if (argc == 2 && (!strcmp(argv[1], modes[0]) ||
+			  !strcmp(argv[1], modes[1]))) {
+		signal_mode = !strcmp(argv[1], "signal");
+		run_pair();
+		return test_done();
+	}
+	if (argc != 1) {
+		fprintf(stderr, "usage: %s [subflow|signal]\n", argv[0]);
+		return 2;
+	}
+	/* Each mode in a process of its own: a process boots once. */
+	for (i = 0; i < 2; i++) {
+		printf("# mode %s\n", modes[i]);
+		pid = fork_child(&out);
+		if (pid == 0) {
+			execl(argv[0], argv[0], modes[i], (char *)NULL);
+			printf("FAIL - exec %s: %s\n", argv[0],
+			       strerror(errno));
+			exit(1);
+		}
+		if (!check(pid > 0, "fork", "%s", strerror(errno)))
+			break;
+		snprintf(label, sizeof(label), "mode %s", modes[i]);
+		wait_child(pid, out, label, 300);
+	}
 	return test_done();
 }
