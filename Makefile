@@ -323,8 +323,9 @@ test: all
 # libfuse3 and libarchive for glibc only.
 MUSL_OUT := $(BUILD)/$(TARGET)-musl
 MUSL_PROGRAMS := boot host-ops-test lkl-demo disk net-pipe net-config \
-	cptofs cpfromfs
-MUSL_TESTS := boot host-ops-test disk net-pipe net-config check-cptofs.sh
+	mptcp-pipe cptofs cpfromfs
+MUSL_TESTS := boot host-ops-test disk net-pipe net-config mptcp-pipe \
+	check-cptofs.sh
 
 test-musl:
 	$(Q)$(MAKE) --no-print-directory CC=musl-gcc OUT=$(MUSL_OUT) \
