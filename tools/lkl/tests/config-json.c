@@ -354,13 +354,16 @@ static struct lkl_config *load(const char *json, const char *name)
 /* Load @json and add its devices: the configuration, or NULL. */
 static struct lkl_config *load_add(const char *json, const char *name)
 {
-	struct lkl_config *cfg = load(json, name);
+	struct lkl_config *cfg;
+	char loads[128];
 	int r;
 
+	snprintf(loads, sizeof(loads), "%s: loads", name);
+	cfg = load(json, loads);
 	if (!cfg)
 		return NULL;
 	r = lkl_config_add_netdevs(cfg, err, sizeof(err));
-	if (!check(r == 0, name, "adding the devices: %d: %s", r, err)) {
+	if (!check(r == 0, name, "%d: %s", r, err)) {
 		lkl_config_free(cfg);
 		return NULL;
 	}
@@ -533,8 +536,11 @@ static void check_apply_error(struct lkl_config *c, const char *name,
 static void check_json_apply_error(const char *json, const char *name,
 				   int want_r, const char *want)
 {
-	struct lkl_config *c = load(json, name);
+	char loads[128];
+	struct lkl_config *c;
 
+	snprintf(loads, sizeof(loads), "%s: loads", name);
+	c = load(json, loads);
 	check_apply_error(c, name, want_r, want);
 	lkl_config_free(c);
 }
