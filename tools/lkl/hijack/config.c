@@ -53,6 +53,7 @@ static struct {
 	const char *mount;	/* "proc,sysfs" */
 	const char *cmdline;
 	unsigned int linger;
+	unsigned int spin_us;
 	unsigned long long host_families;	/* bit per AF_* */
 	int netdev;		/* the device's id, -1 */
 	int forked;		/* in a fork's child: no devices */
@@ -67,7 +68,7 @@ static const char *const known[] = {
 	"NET_IFTYPE", "NET_IFPARAMS", "NET_IP", "NET_NETMASK_LEN",
 	"NET_GATEWAY", "NET_IPV6", "NET_GATEWAY6", "NET_MAC", "NET_MTU",
 	"OFFLOAD", "SYSCTL", "MOUNT", "DEBUG", "BOOT_CMDLINE",
-	"CONFIG_FILE", "HOST_FAMILIES", "EXIT_LINGER", NULL
+	"CONFIG_FILE", "HOST_FAMILIES", "EXIT_LINGER", "SPIN_US", NULL
 };
 
 static const struct {
@@ -364,6 +365,9 @@ static void load_all(void)
 	cfg.linger = 5;
 	if (env("EXIT_LINGER"))
 		cfg.linger = (unsigned int)number("EXIT_LINGER", 0, 3600);
+	cfg.spin_us = 100;
+	if (env("SPIN_US"))
+		cfg.spin_us = (unsigned int)number("SPIN_US", 0, 1000000);
 	load_families();
 	if (env("CONFIG_FILE")) {
 #ifdef HIJACK_JSON
@@ -403,6 +407,11 @@ int config_family_is_lkl(int family)
 	if (family < 0 || family >= 64)
 		return 1;
 	return !(cfg.host_families & (1ULL << family));
+}
+
+unsigned int config_spin_us(void)
+{
+	return cfg.spin_us;
 }
 
 unsigned int config_exit_linger(void)

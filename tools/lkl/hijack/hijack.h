@@ -106,6 +106,13 @@ int config_apply(char *err, size_t len);
 /* In a fork's child: the parent keeps the network devices. */
 void config_forked_child(void);
 
+/*
+ * Microseconds a thread that would block asks LKL again without
+ * blocking (yielding the CPU in between) before it waits in the host
+ * (LKL_HIJACK_SPIN_US, default 100).
+ */
+unsigned int config_spin_us(void);
+
 /* Seconds to wait at exit for LKL's sockets to send what they hold. */
 unsigned int config_exit_linger(void);
 
@@ -247,8 +254,9 @@ int hijack_block(int lfd, short events);
 /* In a fork's child: drop this thread's waiters (their threads are gone). */
 void wait_forget_all(void);
 
-/* Milliseconds from a monotonic clock. */
+/* Milliseconds and microseconds from a monotonic clock. */
 long long hijack_now_ms(void);
+long long hijack_now_us(void);
 
 /* Set errno from a negative LKL result and return -1; else return @r. */
 static inline long hijack_ret(long r)

@@ -20,6 +20,7 @@
  * readable as above.  Events keep the program's epoll_data.
  */
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +80,7 @@ static long lkl_poll_now(struct pollfd *fds, int n)
 static int mixed_poll(struct pollfd *fds, nfds_t n, int timeout_ms,
 		      const sigset_t *mask)
 {
+	long long end = end_ms(timeout_ms), spin_end;
 	struct pollfd *lkl, *host;
 	int *lidx, *hidx, nl = 0, nh = 0, ready = 0, r;
 	nfds_t i;
@@ -106,16 +108,27 @@ static int mixed_poll(struct pollfd *fds, nfds_t n, int timeout_ms,
 		}
 	}
 
-	r = (int)lkl_poll_now(lkl, nl);
-	if (r >= 0 && nh)
-		r = real.poll(host, (nfds_t)nh, 0) < 0 ? -errno : r;
-	if (r >= 0) {
+	spin_end = hijack_now_us() + (timeout_ms < 0 ||
+		timeout_ms * 1000LL > config_spin_us() ? config_spin_us() :
+		timeout_ms * 1000LL);
+	for (;;) {
+		r = (int)lkl_poll_now(lkl, nl);
+		if (r >= 0 && nh)
+			r = real.poll(host, (nfds_t)nh, 0) < 0 ? -errno : r;
+		if (r < 0)
+			break;
 		for (i = 0; i < (nfds_t)nl; i++)
 			r += lkl[i].revents != 0;
 		for (i = 0; i < (nfds_t)nh; i++)
 			r += host[i].revents != 0;
-		if (!r && !ready && timeout_ms)
-			r = hijack_wait(lkl, nl, host, nh, timeout_ms, 0, mask);
+		if (r || ready || !timeout_ms)
+			break;
+		if (hijack_now_us() >= spin_end) {
+			r = hijack_wait(lkl, nl, host, nh, left_ms(end), 0,
+					mask);
+			break;
+		}
+		sched_yield();
 	}
 	if (r >= 0) {
 		for (i = 0; i < (nfds_t)nl; i++)
@@ -447,10 +460,16 @@ static int lkl_epoll_wait(int epfd, struct lkl_epoll *ep, int lep,
 
 	if (max <= 0)
 		return -EINVAL;
+	long long spin_end = hijack_now_us() + config_spin_us();
+
 	for (;;) {
 		r = epoll_collect(epfd, ep, lep, ev, max);
 		if (r || !timeout)
 			return r;
+		if (hijack_now_us() < spin_end && left_ms(end)) {
+			sched_yield();
+			continue;
+		}
 		hosts = atomic_load(&ep->host_members) > 0;
 		r = hijack_wait(&lp, 1, &hp, hosts, left_ms(end), 0, mask);
 		if (r <= 0)

@@ -10,7 +10,9 @@
 # the hijack on LKL's loopback; hijack-fork under the hijack; a bad
 # configuration stops a program before main().  As root, in two private namespaces (netns-lib.sh):
 # LKL's side has a TAP lkltap0 bridged to the veth lklv0; LKL is
-# 10.77.0.1/24, the native peer 10.77.0.2/24.  There: curl fetches a
+# 10.77.0.1/24, the native peer 10.77.0.2/24, and the host's stack in
+# LKL's namespace 10.77.0.3/24 on the bridge, for figures of the same
+# path without LKL.  There: curl fetches a
 # 64 MiB file from a native python3 http.server, content checked; a
 # hijacked python3 http.server is fetched by a native curl; socat both
 # ways; `ip addr`/`ip route` show LKL's interfaces; iperf3 -c against a
@@ -106,7 +108,8 @@ if ! {
 	ip -n "$lns" link add lklbr0 type bridge forward_delay 0 stp_state 0 &&
 	ip -n "$lns" link set lkltap0 master lklbr0 &&
 	ip -n "$lns" link set lklv0 master lklbr0 &&
-	ip -n "$lns" link set lkltap0 up && ip -n "$lns" link set lklbr0 up
+	ip -n "$lns" link set lkltap0 up && ip -n "$lns" link set lklbr0 up &&
+	ip -n "$lns" addr add 10.77.0.3/24 dev lklbr0
 } >"$tmp/tap.log" 2>&1; then
 	bad "TAP lkltap0 bridged to lklv0" "$(tr '\n' ' ' <"$tmp/tap.log")"
 	summary
@@ -293,7 +296,10 @@ if command -v iperf3 >/dev/null; then
 	if wait_port "$pns" 5201 &&
 	   hj iperf3 -c 10.77.0.2 -p 5201 -t 3 -f m >"$tmp/iperf.log" 2>&1; then
 		ok "hijacked iperf3 -c against a native iperf3 -s"
-		grep -E 'sender|receiver' "$tmp/iperf.log" | sed 's/^/# iperf3: /'
+		grep -E 'sender|receiver' "$tmp/iperf.log" | sed 's/^/# iperf3 hijacked: /'
+		# The same path natively: from the bridge's own address.
+		ip netns exec "$lns" timeout 30 iperf3 -c 10.77.0.2 -p 5201 -t 3 \
+			-f m 2>&1 | grep -E 'sender|receiver' | sed 's/^/# iperf3 native: /'
 	else
 		bad "hijacked iperf3 -c against a native iperf3 -s" "$(tail -c 300 "$tmp/iperf.log")"
 	fi
@@ -308,6 +314,9 @@ ip netns exec "$pns" "$bindir/hijack-echo" server 10.77.0.2 7000 \
 pids="$pids $!"
 if wait_port "$pns" 7000; then
 	run_c "hijacked hijack-echo" hj "$bindir/hijack-echo" client 10.77.0.2 7000 16 500
+	run_c "hijacked hijack-echo rr" hj "$bindir/hijack-echo" rr 10.77.0.2 7000 20000
+	run_c "native hijack-echo rr" ip netns exec "$lns" timeout 60 \
+		"$bindir/hijack-echo" rr 10.77.0.2 7000 20000
 else
 	bad "native echo server listening" "$(tr '\n' ' ' <"$tmp/echo.log")"
 fi

@@ -12,6 +12,9 @@
  *	thread, the connection and the position), read the echo, check it
  *	byte for byte and close; then one "ok"/"FAIL" line and the closing
  *	"N passed, N failed"
+ *   hijack-echo rr ADDR PORT COUNT
+ *	one connection (TCP_NODELAY), COUNT round trips of one byte; prints
+ *	the time of one, then "ok"/"FAIL" and the closing line
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -138,6 +141,34 @@ static int one_connection(long t, long i, struct result *res)
 	return 0;
 }
 
+static int round_trips(long count)
+{
+	struct timespec t0, t1;
+	int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+	long i;
+	char c = 'r';
+	double us;
+
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (connect(fd, (struct sockaddr *)&server, sizeof(server))) {
+		check(0, "rr: connect", "%s", strerror(errno));
+		return test_done();
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < count; i++) {
+		if (send(fd, &c, 1, 0) != 1 || recv(fd, &c, 1, 0) != 1 ||
+		    c != 'r')
+			break;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	close(fd);
+	us = ((double)(t1.tv_sec - t0.tv_sec) * 1e9 +
+	      (double)(t1.tv_nsec - t0.tv_nsec)) / 1e3 / (double)(i ? i : 1);
+	printf("# rr: %ld round trips of 1 byte, %.1f us each\n", i, us);
+	CHECK_EQ("rr: round trips done", i, count);
+	return test_done();
+}
+
 static void *client(void *arg)
 {
 	struct result *res = arg;
@@ -160,8 +191,9 @@ int main(int argc, char **argv)
 	long threads, t, total = 0;
 	double sec;
 
-	if (argc < 4 || (strcmp(argv[1], "server") && argc != 6)) {
-		fprintf(stderr, "usage: hijack-echo server ADDR PORT | client ADDR PORT THREADS CONNECTIONS\n");
+	if (argc < 4 || (!strcmp(argv[1], "client") && argc != 6) ||
+	    (!strcmp(argv[1], "rr") && argc != 5)) {
+		fprintf(stderr, "usage: hijack-echo server ADDR PORT | client ADDR PORT THREADS CONNECTIONS | rr ADDR PORT COUNT\n");
 		return 2;
 	}
 	server.sin_family = AF_INET;
@@ -172,6 +204,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "server"))
 		return serve();
+	if (!strcmp(argv[1], "rr"))
+		return round_trips(atol(argv[4]));
 
 	threads = atol(argv[4]);
 	conns = atoi(argv[5]);
