@@ -92,14 +92,14 @@ setup() {
 # serve LOG WORD CMD...: CMD in the peer namespace, until LOG has WORD;
 # its pid in $served.
 serve() {
-	local log=$tmp/$1 word=$2 i
+	local log=$tmp/$1 word=$2
 
 	shift 2
 	: >"$log"
 	ip netns exec "$pns" "$@" >"$log" 2>&1 &
 	served=$!
 	pids="$pids $served"
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		grep -q "$word" "$log" && return 0
 		sleep 0.1
 	done
