@@ -71,23 +71,27 @@ HOST_LDLIBS += $(if $(HAVE_CJSON),$(shell $(PKG_CONFIG) --libs libcjson))
 
 # ---- Cross builds ----------------------------------------------------------
 # CROSS_COMPILE=<triplet>- builds into $(BUILD)/<cpu>; `make test` runs the
-# test programs under qemu-user (Debian's qemu-user) with the target's C
-# library (Debian's libc6-<arch>-cross, in /usr/<triplet>).  qemu is named
-# explicitly: binfmt_misc may not be set up (it is not on CI).
-QEMU_aarch64 := qemu-aarch64
-QEMU_arm := qemu-arm
-QEMU_i686 := qemu-i386
+# test programs with the target's C library (Debian's libc6-<arch>-cross,
+# in /usr/<triplet>): arm64 and arm under qemu-user (Debian's qemu-user),
+# named explicitly as binfmt_misc may not be set up (it is not on CI);
+# i386 natively (an x86_64 kernel runs it) through that library's own
+# dynamic loader, so no i386 multiarch packages are needed.
+RUN_aarch64 := qemu-aarch64 -L /usr/aarch64-linux-gnu
+RUN_arm := qemu-arm -L /usr/arm-linux-gnueabihf
+RUN_i686 := /usr/i686-linux-gnu/lib/ld-linux.so.2 \
+	--library-path /usr/i686-linux-gnu/lib
 ifneq ($(CROSS_COMPILE),)
-LKL_RUN ?= $(QEMU_$(TARGET)) -L /usr/$(shell $(CC) -dumpmachine)
+LKL_RUN ?= $(RUN_$(TARGET))
 # The kernel's .rodata holds data written once at boot (ro_after_init):
 # without this, aarch64's linker puts code and it in one RWX segment.
 HOST_LDLIBS += -Wl,-z,separate-code
 endif
 # What `make test` runs for a cross target: boot, host operations, disks,
-# the pipe-backend network tests, and the header checks (compiled by the
-# cross compiler).  check-*.sh scripts that run the tools are left out.
-CROSS_TESTS := boot host-ops-test header-conflicts disk net-pipe net-config \
-	check-exports.sh check-headers.sh
+# 64-bit arguments and time, the pipe-backend network tests, and the
+# header checks (compiled by the cross compiler).  The check-*.sh scripts
+# that run the tools, and the TAP/raw/macvtap tests, are left out.
+CROSS_TESTS := boot host-ops-test header-conflicts disk large-file \
+	net-pipe net-config check-exports.sh check-headers.sh
 
 LIB_SRCS := $(filter-out $(if $(HAVE_CJSON),,tools/lkl/lib/config_json.c),\
 	$(wildcard tools/lkl/lib/*.c))
@@ -97,7 +101,7 @@ LIB_OBJS := $(patsubst tools/lkl/lib/%.c,$(OBJDIR)/lib/%.o,$(LIB_SRCS))
 KVERSION = $(shell $(MAKE) -s -C $(KTREE) kernelversion 2>/dev/null)
 SONAME = liblkl.so.$(word 1,$(subst ., ,$(KVERSION))).$(word 2,$(subst ., ,$(KVERSION)))
 
-PROGRAMS := boot host-ops-test lkl-demo lkl-bench lkl-disk-bench header-conflicts disk cptofs net-pipe net-config net-tap mptcp-pipe net-gso \
+PROGRAMS := boot host-ops-test large-file lkl-demo lkl-bench lkl-disk-bench header-conflicts disk cptofs net-pipe net-config net-tap mptcp-pipe net-gso \
 	$(if $(HAVE_CJSON),config-json lkl-net-bench)
 
 .PHONY: all lib kernel headers programs test test-musl test-kunit demo bench deps clean distclean help
@@ -212,6 +216,7 @@ $(BINDIR)/lkl-disk-bench: tools/lkl/bench/disk-bench.c $(LIBDIR)/liblkl.a
 $(BINDIR)/lkl-net-bench: tools/lkl/bench/net-bench.c tools/lkl/tests/host-util.h tools/lkl/tests/lkl-util.h $(LIBDIR)/liblkl.a
 $(BINDIR)/host-ops-test: tools/lkl/tests/host-ops-test.c $(LIBDIR)/liblkl.a
 $(BINDIR)/header-conflicts: tools/lkl/tests/header-conflicts.c $(LIBDIR)/liblkl.a
+$(BINDIR)/large-file: tools/lkl/tests/large-file.c tools/lkl/tests/test.h $(LIBDIR)/liblkl.a
 $(BINDIR)/disk: tools/lkl/tests/disk.c tools/lkl/tests/test.h tools/lkl/tests/host-util.h $(LIBDIR)/liblkl.a
 $(BINDIR)/cptofs: tools/lkl/fs/cptofs.c $(LIBDIR)/liblkl.a
 $(BINDIR)/net-pipe: tools/lkl/tests/net-pipe.c tools/lkl/tests/test.h tools/lkl/tests/host-util.h tools/lkl/tests/lkl-util.h tools/lkl/tests/pair-util.h $(LIBDIR)/liblkl.a
@@ -312,7 +317,7 @@ bench: all
 	tools/lkl/bench/net-bench.sh $(BINDIR)
 
 test: all
-	$(Q)$(if $(CROSS_COMPILE),$(if $(QEMU_$(TARGET)),,$(error no qemu-user known for $(TARGET): set LKL_RUN)))
+	$(Q)$(if $(CROSS_COMPILE),$(if $(LKL_RUN),,$(error no way known to run $(TARGET) programs: set LKL_RUN)))
 	$(Q)LKL_LIBDIR=$(LIBDIR) LKL_INCDIR=$(INC) LKL_CC="$(CC)" NM="$(NM)" \
 		LKL_RUN="$(LKL_RUN)" $(if $(CROSS_COMPILE),LKL_TESTS="$(CROSS_TESTS)") \
 		tools/lkl/tests/run-tests.sh $(BINDIR)

@@ -1072,7 +1072,7 @@ def run_cc(cc, args, what):
 
 def syscall_table(raw, ksrc, cc):
     """[(number, sys_function)] of the generic table as the target
-    compiler sees it, and {__NR_name: number}."""
+    compiler sees it, {__NR_name: number}, and the bits of a long."""
     generic = os.path.join(ksrc, 'include/uapi/asm-generic/unistd.h')
     if not os.path.isfile(generic):
         die('%s: not found (is %s a kernel tree?)' % (generic, ksrc))
@@ -1098,10 +1098,10 @@ def syscall_table(raw, ksrc, cc):
         m = re.match(r'#define (\w+) (.*)$', line)
         if m:
             defs[m.group(1)] = m.group(2).strip()
-    if defs.get('__SIZEOF_LONG__') != '8':
-        die('32-bit hosts are not supported yet (__SIZEOF_LONG__ is %s): '
-            'their 64-bit arguments must be split in two; see issue 6'
-            % defs.get('__SIZEOF_LONG__'))
+    if defs.get('__SIZEOF_LONG__') not in ('4', '8'):
+        die('%s: a long of %s bytes: only 32- and 64-bit hosts are known'
+            % (cc, defs.get('__SIZEOF_LONG__')))
+    bits = 8 * int(defs['__SIZEOF_LONG__'])
 
     def value(name, seen=()):
         v = defs[name]
@@ -1127,7 +1127,7 @@ def syscall_table(raw, ksrc, cc):
         entries.append((int(num), m.group(2)))
     if len(entries) < 200:
         die('system call table: only %d entries found' % len(entries))
-    return entries, nrs
+    return entries, nrs, bits
 
 
 # ---------------------------------------------------------------------------
@@ -1148,8 +1148,9 @@ def syscall_protos(ksrc, bits):
     # What LKL's configuration and asm/unistd.h make true; every other
     # CONFIG_ and __ARCH_WANT_ is false.
     true = {'__ARCH_WANT_RENAMEAT', '__ARCH_WANT_SET_GET_RLIMIT',
-            '__ARCH_WANT_SYS_CLONE3', '__ARCH_WANT_NEW_STAT',
-            '__LITTLE_ENDIAN', 'CONFIG_ADVISE_SYSCALLS'}
+            '__ARCH_WANT_SYS_CLONE3', '__LITTLE_ENDIAN',
+            'CONFIG_ADVISE_SYSCALLS',
+            '__ARCH_WANT_NEW_STAT' if bits == 64 else '__ARCH_WANT_STAT64'}
 
     def cond(expr):
         expr = re.sub(r'defined\s*\(?\s*(\w+)\s*\)?',
@@ -1215,6 +1216,9 @@ ARCH_PROTOS = {
     'sys_mmap': ['unsigned long addr', 'unsigned long len',
                  'unsigned long prot', 'unsigned long flags',
                  'unsigned long fd', 'unsigned long off'],
+    'sys_mmap2': ['unsigned long addr', 'unsigned long len',
+                  'unsigned long prot', 'unsigned long flags',
+                  'unsigned long fd', 'unsigned long pgoff'],
     'sys_rt_sigreturn': [],
 }
 
@@ -1466,15 +1470,116 @@ CONVENIENCE = [
      '\t\t\t\t  0, 0);'),
 ]
 
+# On a 32-bit host the generic table has the calls of 32-bit ABIs
+# (fstatat64, llseek, fcntl64, ftruncate64, mmap2) and no time32 calls:
+# the 64-bit host's names are made of them, so a program builds on
+# every host.  Values that do not fit the narrower types give
+# -EOVERFLOW, as the kernel's own calls do on 32-bit hosts; programs that
+# need large files use lkl_sys_fstatat64, lkl_sys_llseek...
+CONVENIENCE_32 = [
+    ('fcntl', 'unsigned int fd, unsigned int cmd, unsigned long arg',
+     'return lkl_sys_fcntl64(fd, cmd, arg);'),
+    ('lseek', 'unsigned int fd, __lkl__kernel_off_t offset, '
+     'unsigned int whence',
+     '__lkl__kernel_loff_t res;\n'
+     '\tlong ret = lkl_sys_llseek(fd, (unsigned long)((long long)offset '
+     '>> 32),\n'
+     '\t\t\t\t (unsigned long)offset, &res, whence);\n\n'
+     '\tif (ret < 0)\n'
+     '\t\treturn ret;\n'
+     '\treturn res == (long)res ? (long)res : -LKL_EOVERFLOW;'),
+    ('truncate', 'const char *path, __lkl__kernel_loff_t length',
+     'return lkl_sys_truncate64(path, length);'),
+    ('ftruncate', 'unsigned int fd, __lkl__kernel_loff_t length',
+     'return lkl_sys_ftruncate64(fd, length);'),
+    ('newfstatat', 'int dfd, const char *path, struct lkl_stat *st, '
+     'int flag',
+     'struct lkl_stat64 st64;\n'
+     '\tlong ret = lkl_sys_fstatat64(dfd, path, &st64, flag);\n\n'
+     '\treturn ret < 0 ? ret : lkl_stat_from_stat64(st, &st64);'),
+    ('fstat', 'unsigned int fd, struct lkl_stat *st',
+     'struct lkl_stat64 st64;\n'
+     '\tlong ret = lkl_sys_fstat64(fd, &st64);\n\n'
+     '\treturn ret < 0 ? ret : lkl_stat_from_stat64(st, &st64);'),
+    ('nanosleep', 'struct __lkl__kernel_timespec *rqtp, '
+     'struct __lkl__kernel_timespec *rmtp',
+     'return lkl_sys_clock_nanosleep(LKL_CLOCK_MONOTONIC, 0, rqtp, rmtp);'),
+    ('mmap', 'unsigned long addr, unsigned long len, unsigned long prot, '
+     'unsigned long flags, unsigned long fd, unsigned long off',
+     '/* LKL\'s pages are 4 KiB on every host. */\n'
+     '\tif (off & 4095)\n'
+     '\t\treturn -LKL_EINVAL;\n'
+     '\treturn lkl_sys_mmap2(addr, len, prot, flags, fd, off >> 12);'),
+]
+
+# struct lkl_stat from struct lkl_stat64 (32-bit hosts only).
+STAT_FROM_STAT64 = '''/*
+ * struct lkl_stat of a 32-bit host from struct lkl_stat64; -EOVERFLOW
+ * when a value does not fit, as the kernel's newfstatat would.
+ */
+static inline long lkl_stat_from_stat64(struct lkl_stat *d,
+					const struct lkl_stat64 *s)
+{
+	struct lkl_stat z = { 0 };
+
+	*d = z;
+	d->st_dev = (unsigned long)s->st_dev;
+	d->st_ino = (unsigned long)s->st_ino;
+	d->st_mode = s->st_mode;
+	d->st_nlink = s->st_nlink;
+	d->st_uid = s->st_uid;
+	d->st_gid = s->st_gid;
+	d->st_rdev = (unsigned long)s->st_rdev;
+	d->st_size = (long)s->st_size;
+	d->st_blksize = s->st_blksize;
+	d->st_blocks = (long)s->st_blocks;
+	d->lkl_st_atime = s->lkl_st_atime;
+	d->st_atime_nsec = s->st_atime_nsec;
+	d->lkl_st_mtime = s->lkl_st_mtime;
+	d->st_mtime_nsec = s->st_mtime_nsec;
+	d->lkl_st_ctime = s->lkl_st_ctime;
+	d->st_ctime_nsec = s->st_ctime_nsec;
+	if (d->st_ino != s->st_ino || d->st_size != s->st_size ||
+	    d->st_blocks != s->st_blocks)
+		return -LKL_EOVERFLOW;
+	return 0;
+}
+'''
+
 # Headers the convenience wrappers need for their constants and types.
 CONVENIENCE_INCLUDES = ['linux/fcntl.h', 'asm/errno.h', 'asm/poll.h',
                         'linux/eventpoll.h', 'linux/time_types.h',
-                        'asm/stat.h']
+                        'linux/time.h', 'asm/stat.h']
+
+
+def wide_types(cc, out, incs, ctypes):
+    """The parameter types wider than a long, as the target compiler
+    sees them in the installed headers."""
+    cands = sorted({t for t in ctypes if not t.endswith('*')})
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, 'wide.c')
+        with open(src, 'w') as f:
+            for inc in sorted(incs):
+                f.write('#include <lkl/%s>\n' % inc)
+            for i, t in enumerate(cands):
+                f.write('_Static_assert(sizeof(%s) <= sizeof(long), '
+                        '"LKLWIDE %d");\n' % (t, i))
+        p = subprocess.run(cc.split() + ['-fsyntax-only', '-I', out, src],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           universal_newlines=True)
+    found = {int(n) for n in re.findall(r'LKLWIDE (\d+)', p.stderr)}
+    if p.returncode and not found:
+        die('probing argument sizes failed: %s' % p.stderr[:2000])
+    wide = {cands[i] for i in found}
+    for t in wide:
+        if not any(w in t for w in ('64', 'long long', 'loff_t')):
+            die('%s is wider than a long but not a 64-bit type' % t)
+    return wide
 
 
 def gen_syscalls(raw, ksrc, cc, headers, defined, rename, out):
-    entries, nrs = syscall_table(raw, ksrc, cc)
-    protos = syscall_protos(ksrc, 64)
+    entries, nrs, bits = syscall_table(raw, ksrc, cc)
+    protos = syscall_protos(ksrc, bits)
     protos.update({k: v for k, v in ARCH_PROTOS.items() if k not in protos})
     mapper = ProtoMapper(headers, defined, rename)
     by_num = {}
@@ -1539,6 +1644,11 @@ def gen_syscalls(raw, ksrc, cc, headers, defined, rename, out):
     w(' * Calls the table lacks but older programs use (lkl_sys_open, ...)')
     w(' * are made of the *at calls at the end.  All return the result of')
     w(' * the call, a negative LKL errno on failure.')
+    w(' *')
+    w(' * lkl_syscall() takes six argument words.  An argument takes one, but')
+    w(' * a 64-bit one (loff_t, u64) on a 32-bit host takes two consecutive')
+    w(' * words, the low half first, with no padding (the kernel\'s side:')
+    w(' * arch/lkl/include/asm/syscall_wrapper.h).')
     w(' */')
     w('#ifndef _LKL_SYSCALLS_H')
     w('#define _LKL_SYSCALLS_H')
@@ -1564,14 +1674,26 @@ def gen_syscalls(raw, ksrc, cc, headers, defined, rename, out):
     w('/* Make system call no with the up to six arguments of params. */')
     w('long lkl_syscall(long no, long *params);')
     w('')
+    wide = wide_types(cc, out, incs, [t for _, _, params in wrappers
+                                      for t, _ in params]) \
+        if bits == 32 else set()
     for call, nr, params in wrappers:
         args = ', '.join('%s%s%s' % (t, '' if t.endswith('*') else ' ', n)
                          for t, n in params) or 'void'
         head = 'static inline long lkl_sys_%s(%s)' % (call, args)
         w(wrap_head(head))
         w('{')
-        vals = ['(long)%s' % n for _, n in params] + \
-            ['0'] * (6 - len(params))
+        vals = []
+        for t, n in params:
+            if t in wide:
+                vals += ['(long)%s' % n,
+                         '(long)((unsigned long long)%s >> 32)' % n]
+            else:
+                vals.append('(long)%s' % n)
+        if len(vals) > 6:
+            die('sys_%s: %d argument words, lkl_syscall() takes six'
+                % (call, len(vals)))
+        vals += ['0'] * (6 - len(vals))
         w(wrap_init(vals))
         w('')
         w('\treturn lkl_syscall(%s, lkl_params);' % nr)
@@ -1583,7 +1705,10 @@ def gen_syscalls(raw, ksrc, cc, headers, defined, rename, out):
     w('')
     w('/* Calls of older programs, made of the calls above. */')
     nconv = 0
-    for name, params, body in CONVENIENCE:
+    if bits == 32:
+        w(STAT_FROM_STAT64)
+    for name, params, body in (CONVENIENCE_32 if bits == 32 else []) + \
+            CONVENIENCE:
         if name in have or name in alias_names:
             continue
         w(wrap_head('static inline long lkl_sys_%s(%s)' % (name, params)))

@@ -28,7 +28,7 @@ static unsigned long region_size;
  */
 int lkl_bootmem_reserve(const char *cmdline)
 {
-	unsigned long size = LKL_MEM_DEFAULT;
+	unsigned long long size = LKL_MEM_DEFAULT;
 	const char *p = cmdline;
 	char *end;
 
@@ -39,6 +39,9 @@ int lkl_bootmem_reserve(const char *cmdline)
 	}
 	if (size < LKL_MEM_MIN)
 		size = LKL_MEM_MIN;
+	/* More than the address space of a 32-bit host: not a wrap-around. */
+	if (size > ULONG_MAX - PAGE_SIZE)
+		return -ENOMEM;
 	region_size = PAGE_ALIGN(size);
 	region = lkl_ops->mem_alloc(region_size);
 	return region ? 0 : -ENOMEM;

@@ -94,7 +94,7 @@
 	X(LKL_S_IFREG == S_IFREG)					\
 	X(LKL_S_ISDIR(LKL_S_IFDIR) && S_ISDIR(S_IFDIR))			\
 	X(sizeof(((struct lkl_stat *)0)->lkl_st_atime) == sizeof(long))	\
-	X(sizeof(((struct lkl_stat *)0)->st_size) == 8)			\
+	X(sizeof(((struct lkl_stat *)0)->st_size) == sizeof(long))	\
 	X(LKL_EPOLLIN == EPOLLIN)					\
 	X(LKL_EPOLLOUT == EPOLLOUT)					\
 	X(LKL_EPOLL_CTL_ADD == EPOLL_CTL_ADD)				\

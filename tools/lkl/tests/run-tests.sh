@@ -10,7 +10,8 @@
 # failure).  A program that is absent is a skip, with its reason.
 #
 # Programs, looked up in BINDIR and then beside this script:
-#   boot, host-ops-test, header-conflicts, disk, net-pipe, net-config,
+#   boot, host-ops-test, header-conflicts, disk, large-file, net-pipe,
+#   net-config,
 #   net-gso, config-json, mptcp-pipe
 #                                compiled tests (BINDIR)
 #   check-exports.sh             argument: $LKL_LIBDIR
@@ -24,7 +25,6 @@
 # /usr/aarch64-linux-gnu" for a cross build (make test sets it).
 # LKL_LIBDIR, LKL_INCDIR, LKL_BINDIR and LKL_RUN are exported to every
 # program (a test that runs itself again does so under LKL_RUN).
-
 
 set -u
 
@@ -41,7 +41,7 @@ export LKL_LIBDIR="${LKL_LIBDIR:-}"
 export LKL_INCDIR="${LKL_INCDIR:-}"
 export LKL_RUN="${LKL_RUN:-}"
 
-PROGRAMS="boot host-ops-test header-conflicts disk net-pipe net-config net-gso config-json mptcp-pipe check-exports.sh check-headers.sh"
+PROGRAMS="boot host-ops-test header-conflicts disk large-file net-pipe net-config net-gso config-json mptcp-pipe check-exports.sh check-headers.sh"
 # LKL_TESTS="prog ..." runs just these (make test-musl does).
 [ -n "${LKL_TESTS:-}" ] && PROGRAMS=$LKL_TESTS
 for extra in "$BINDIR"/check-*.sh "$SRCDIR"/check-*.sh; do
