@@ -164,7 +164,7 @@ static int nl_answers(const void *buf, long n, lkl_nl_answer_fn fn,
 		      void *arg, int *done)
 {
 	const struct lkl_nlmsghdr *h = buf;
-	long len = n;
+	long long len = n;	/* LKL_NLMSG_OK compares it with a u32 */
 	int r;
 
 	for (; LKL_NLMSG_OK(h, len); h = LKL_NLMSG_NEXT(h, len)) {

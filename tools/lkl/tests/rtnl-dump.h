@@ -37,7 +37,8 @@ static inline int nl_dump(int type, int family, size_t hdr_len,
 		unsigned char body[sizeof(struct lkl_tcmsg)];
 	} req;
 	static char buf[RTNL_DUMP_BUF];
-	long fd, n;
+	long fd;
+	long long n;	/* LKL_NLMSG_OK compares it with a u32 */
 	int done = 0, r = 0;
 
 	if (hdr_len > sizeof(req.body))
