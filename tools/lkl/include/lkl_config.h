@@ -136,7 +136,8 @@ int lkl_load_config_file(const char *path, struct lkl_config **cfg,
  * lkl_config_add_netdevs - add a network device for each interface,
  * before lkl_start_kernel()
  *
- * In the order of "interfaces", so the first is eth0.  On failure the
+ * In the order of "interfaces" (the first is eth0 unless the program
+ * added network devices of its own before).  On failure the
  * devices it added are removed again, and the error is that of
  * lkl_netdev_add_tap() (or _pipe, ...).  Returns 0 or a negative errno.
  */
@@ -147,7 +148,8 @@ int lkl_config_add_netdevs(struct lkl_config *cfg, char *err,
  * lkl_config_boot_cmdline - the command line to boot with: @base (e.g.
  * "mem=64M"; may be NULL) then the configuration's "boot_cmdline", so
  * that its options come last and win.  Returns the length written to
- * @buf, or -LKL_ERANGE when @len bytes do not hold it.
+ * @buf, or -LKL_ERANGE when @len bytes do not hold it (@buf is then
+ * left alone).
  */
 int lkl_config_boot_cmdline(const struct lkl_config *cfg, const char *base,
 			    char *buf, unsigned int len);
