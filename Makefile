@@ -273,7 +273,9 @@ HIJACK_SRCS := $(wildcard tools/lkl/hijack/*.c)
 HIJACK_OBJS := $(patsubst tools/lkl/hijack/%.c,$(OBJDIR)/hijack/%.o,$(HIJACK_SRCS))
 HIJACK_TESTS := $(patsubst tools/lkl/tests/%.c,$(BINDIR)/%,$(wildcard tools/lkl/tests/hijack-*.c))
 
-$(HIJACK_OBJS): HOST_CFLAGS += $(if $(HAVE_CJSON),-DHIJACK_JSON)
+# Every lkl_sys_*() of the hijack goes through signal.c's wrapper.
+$(HIJACK_OBJS): HOST_CFLAGS += $(if $(HAVE_CJSON),-DHIJACK_JSON) \
+	-Dlkl_syscall=hijack_lkl_syscall
 $(OBJDIR)/hijack/%.o: tools/lkl/hijack/%.c tools/lkl/hijack/hijack.h $(INC)/.stamp
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"

@@ -79,13 +79,16 @@ void fork_snapshot(void)
 
 void fork_reset_child(void)
 {
+	struct signal_saved handlers;	/* not in the segment: on the stack */
 	struct fdt_saved saved;
 
 	wait_forget_all();
 	fdt_save(&saved);
+	signal_save(&handlers);
 	memcpy(seg.start, seg.copy, seg.filesz);
 	memset(seg.start + seg.filesz, 0, seg.memsz - seg.filesz);
 	fdt_restore(&saved);
+	signal_restore(&handlers);
 	fdt_orphan_all();
 	hijack_forked = 1;
 	config_forked_child();

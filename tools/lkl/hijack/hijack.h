@@ -69,6 +69,7 @@ struct hijack_real {
 	__typeof__(epoll_wait) *epoll_wait;
 	__typeof__(epoll_pwait) *epoll_pwait;
 	__typeof__(fork) *fork;
+	__typeof__(sigaction) *sigaction;
 };
 
 extern struct hijack_real real;
@@ -202,6 +203,31 @@ int fdt_is_orphan(int fd);
 
 /* Call @fn for each LKL fd in the table (at exit). */
 void fdt_for_each(void (*fn)(int fd, int lfd));
+
+/* ---- Signals (signal.c) ---- */
+
+/* Around LKL calls of an application thread: handlers wait until leave. */
+void hijack_lkl_enter(void);
+void hijack_lkl_leave(void);
+
+/* Handlers run by this thread, to tell whether a wait was interrupted. */
+struct sig_mark {
+	unsigned int runs, norestart;
+};
+void hijack_sig_mark(struct sig_mark *m);
+/*
+ * -EINTR if a handler ran since @m: one without SA_RESTART, or any when
+ * the wait is not @restartable; else 0.
+ */
+int hijack_sig_since(const struct sig_mark *m, int restartable);
+
+/* The program's handlers, kept across fork_reset_child(). */
+struct signal_saved {
+	struct sigaction app[65];
+	unsigned char wrapped[65];
+};
+void signal_save(struct signal_saved *s);
+void signal_restore(const struct signal_saved *s);
 
 /* ---- fork() (fork.c) ---- */
 

@@ -74,6 +74,8 @@ int hijack_boot(void)
 
 	if (atomic_load(&state) == RUNNING)
 		return 0;
+	/* Handlers wait for the end of boot (signal.c), lock released. */
+	hijack_lkl_enter();
 	pthread_mutex_lock(&boot_lock);
 	if (atomic_load(&state) == DOWN) {
 		r = boot(err, sizeof(err));
@@ -81,6 +83,7 @@ int hijack_boot(void)
 	}
 	r = atomic_load(&state) == RUNNING ? 0 : ENETDOWN;
 	pthread_mutex_unlock(&boot_lock);
+	hijack_lkl_leave();
 	if (err[0]) {
 		fprintf(stderr, "lkl-hijack: %s\n", err);
 		exit(78);
@@ -130,6 +133,7 @@ static void __attribute__((destructor)) hijack_fini(void)
 
 	if (atomic_load(&state) != RUNNING)
 		return;
+	hijack_lkl_enter();
 	fdt_for_each(close_lkl_fd);
 	end = hijack_now_ms() + 1000LL * config_exit_linger();
 	while ((tcp_busy("/proc/net/tcp") || tcp_busy("/proc/net/tcp6")) &&
@@ -139,6 +143,7 @@ static void __attribute__((destructor)) hijack_fini(void)
 	atomic_store(&state, DOWN);
 	hijack_log("halting the kernel");
 	lkl_sys_halt();
+	hijack_lkl_leave();
 }
 
 /* The state goes back to DOWN with the rest of the segment. */

@@ -81,6 +81,7 @@ static int mixed_poll(struct pollfd *fds, nfds_t n, int timeout_ms,
 		      const sigset_t *mask)
 {
 	long long end = end_ms(timeout_ms), spin_end;
+	struct sig_mark m;
 	struct pollfd *lkl, *host;
 	int *lidx, *hidx, nl = 0, nh = 0, ready = 0, r;
 	nfds_t i;
@@ -111,8 +112,11 @@ static int mixed_poll(struct pollfd *fds, nfds_t n, int timeout_ms,
 	spin_end = hijack_now_us() + (timeout_ms < 0 ||
 		timeout_ms * 1000LL > config_spin_us() ? config_spin_us() :
 		timeout_ms * 1000LL);
+	hijack_sig_mark(&m);
 	for (;;) {
 		r = (int)lkl_poll_now(lkl, nl);
+		if (r >= 0 && hijack_sig_since(&m, 0))
+			r = -EINTR;
 		if (r >= 0 && nh)
 			r = real.poll(host, (nfds_t)nh, 0) < 0 ? -errno : r;
 		if (r < 0)
@@ -461,11 +465,15 @@ static int lkl_epoll_wait(int epfd, struct lkl_epoll *ep, int lep,
 	if (max <= 0)
 		return -EINVAL;
 	long long spin_end = hijack_now_us() + config_spin_us();
+	struct sig_mark m;
 
+	hijack_sig_mark(&m);
 	for (;;) {
 		r = epoll_collect(epfd, ep, lep, ev, max);
 		if (r || !timeout)
 			return r;
+		if (hijack_sig_since(&m, 0))
+			return -EINTR;
 		if (hijack_now_us() < spin_end && left_ms(end)) {
 			sched_yield();
 			continue;

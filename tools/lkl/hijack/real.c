@@ -79,6 +79,7 @@ static void resolve_all(void)
 	RESOLVE(epoll_wait);
 	RESOLVE(epoll_pwait);
 	RESOLVE(fork);
+	RESOLVE(sigaction);
 }
 
 /*

@@ -304,21 +304,30 @@ int hijack_wait(struct pollfd *lkl, int nlkl, struct pollfd *host, int nhost,
 }
 
 /*
- * Whether @lfd becomes ready within LKL_HIJACK_SPIN_US, asking LKL
+ * Whether @lfd becomes ready (1) within LKL_HIJACK_SPIN_US, asking LKL
  * without blocking: a reply on its way then costs no hand-over to the
  * waiter (host thread wake-ups and LKL task switches each way, some
  * 100 us on a busy 2-core machine, where LKL's round trip is 15 us).
+ * A handler run meanwhile interrupts it as hijack_wait() would: -EINTR
+ * unless @restartable and the handler has SA_RESTART.
  */
-static int spin_ready(int lfd, short events)
+static int spin_ready(int lfd, short events, int restartable)
 {
 	struct pollfd p = { lfd, events, 0 };
 	struct __lkl__kernel_timespec zero = { 0, 0 };
 	long long end = hijack_now_us() + config_spin_us();
+	struct sig_mark m;
+	int r;
 
+	hijack_sig_mark(&m);
 	while (hijack_now_us() < end) {
 		sched_yield();
 		if (lkl_sys_ppoll((struct lkl_pollfd *)&p, 1, &zero, NULL, 0) > 0)
 			return 1;
+		/* A handler ran at the end of that call (signal.c). */
+		r = hijack_sig_since(&m, restartable);
+		if (r)
+			return r;
 	}
 	return 0;
 }
@@ -335,8 +344,9 @@ int hijack_block(int lfd, short events)
 				(char *)&tv, &len) &&
 	    (tv.tv_sec || tv.tv_usec))
 		timeout = (int)(tv.tv_sec * 1000 + (tv.tv_usec + 999) / 1000);
-	if (spin_ready(lfd, events))
-		return 0;
+	r = spin_ready(lfd, events, timeout < 0);
+	if (r)
+		return r < 0 ? r : 0;
 	r = hijack_wait(&p, 1, NULL, 0, timeout, 1, NULL);
 	if (r < 0)
 		return r;

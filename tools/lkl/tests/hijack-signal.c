@@ -126,6 +126,70 @@ static void test_send(void)
 	free(buf);
 }
 
+/*
+ * A handler that sends on an LKL socket, every 200 us, while the thread
+ * it interrupts is busy with LKL calls of its own: nothing may hang, and
+ * every byte the handler sent arrives.
+ */
+static int side[2], own[2];
+static volatile sig_atomic_t side_sent, side_failed;
+
+static void on_tick(int sig)
+{
+	int e = errno;
+
+	(void)sig;
+	if (send(side[0], "s", 1, MSG_DONTWAIT) == 1)
+		side_sent++;
+	else
+		side_failed++;
+	errno = e;
+}
+
+static void test_stress(void)
+{
+	struct itimerval it = { { 0, 200 }, { 0, 200 } };
+	struct sigaction sa;
+	char buf[256];
+	long long t0 = now_ms();
+	long rounds = 0, got = 0;
+	ssize_t r;
+
+	printf("# a handler sending while the thread is in LKL calls\n");
+	if (tcp_pair(side) || tcp_pair(own)) {
+		check(0, "stress: two new pairs", "%s", strerror(errno));
+		return;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_tick;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	setitimer(ITIMER_REAL, &it, NULL);
+	while (now_ms() - t0 < 2000) {
+		if (send(own[0], buf, sizeof(buf), 0) != sizeof(buf) ||
+		    recv(own[1], buf, sizeof(buf), MSG_WAITALL) != sizeof(buf))
+			break;
+		/* What the handler sent, read as it comes. */
+		while ((r = recv(side[1], buf, sizeof(buf), MSG_DONTWAIT)) > 0)
+			got += r;
+		rounds++;
+	}
+	it.it_value.tv_usec = 0;
+	it.it_interval.tv_usec = 0;
+	setitimer(ITIMER_REAL, &it, NULL);
+	usleep(100 * 1000);
+	CHECK("stress: the thread's own transfers went on for 2 s",
+	      now_ms() - t0 >= 2000);
+	while ((r = recv(side[1], buf, sizeof(buf), MSG_DONTWAIT)) > 0)
+		got += r;
+	printf("# %ld transfers, %d bytes sent by the handler, %d failed\n",
+	       rounds, (int)side_sent, (int)side_failed);
+	CHECK("stress: the handler ran and sent", side_sent > 100);
+	CHECK_EQ("stress: no send from the handler failed", side_failed, 0);
+	CHECK_EQ("stress: every byte it sent arrived", got, side_sent);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -137,5 +201,6 @@ int main(void)
 	test_timeout();
 	test_accept();
 	test_send();
+	test_stress();
 	return test_done();
 }
