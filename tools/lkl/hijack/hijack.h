@@ -129,6 +129,13 @@ void hijack_log(const char *fmt, ...)
  */
 int hijack_boot(void);
 
+/*
+ * Whether this thread is starting the kernel: the host library's own
+ * sockets then (the raw backend's AF_PACKET one) must be the host's,
+ * whatever LKL_HIJACK_HOST_FAMILIES says.
+ */
+int hijack_booting(void);
+
 /* ---- The fd table (fdtable.c) ---- */
 
 /* Per LKL fd: shared by the host fds that dup() made of one socket. */

@@ -24,18 +24,38 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <lkl.h>
 #include <lkl_host.h>
 #include <lkl/linux/fcntl.h>
+#include <lkl/linux/time.h>
+#include <lkl/linux/time_types.h>
 
 #include "hijack.h"
 
 enum { DOWN, RUNNING, FAILED };
 
 static atomic_int state = DOWN;
+/* This thread is starting the kernel: its sockets are the host's. */
+static __thread int booting;
 static pthread_mutex_t boot_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/*
+ * LKL's wall clock starts at 1970; a program compares the timestamps
+ * of its sockets (SO_TIMESTAMP, which ping uses) with the host's.
+ */
+static int set_time(void)
+{
+	struct __lkl__kernel_timespec lts;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	lts.tv_sec = ts.tv_sec;
+	lts.tv_nsec = ts.tv_nsec;
+	return (int)lkl_sys_clock_settime(LKL_CLOCK_REALTIME, &lts);
+}
 
 static int boot(char *err, size_t len)
 {
@@ -58,13 +78,22 @@ static int boot(char *err, size_t len)
 			 lkl_strerror(r));
 		return r;
 	}
-	r = config_apply(err, len);
+	r = set_time();
+	if (!r)
+		r = config_apply(err, len);
+	else
+		snprintf(err, len, "setting LKL's clock: %s", lkl_strerror(r));
 	if (r < 0) {
 		lkl_sys_halt();
 		return r;
 	}
 	hijack_log("the kernel runs");
 	return 0;
+}
+
+int hijack_booting(void)
+{
+	return booting;
 }
 
 int hijack_boot(void)
@@ -78,7 +107,9 @@ int hijack_boot(void)
 	hijack_lkl_enter();
 	pthread_mutex_lock(&boot_lock);
 	if (atomic_load(&state) == DOWN) {
+		booting = 1;
 		r = boot(err, sizeof(err));
+		booting = 0;
 		atomic_store(&state, r < 0 ? FAILED : RUNNING);
 	}
 	r = atomic_load(&state) == RUNNING ? 0 : ENETDOWN;

@@ -63,7 +63,7 @@ static int lkl_socket(int domain, int type, int protocol)
 int socket(int domain, int type, int protocol)
 {
 	real_resolve();
-	if (!config_family_is_lkl(domain))
+	if (!config_family_is_lkl(domain) || hijack_booting())
 		return real.socket(domain, type, protocol);
 	return lkl_socket(domain, type, protocol);
 }
@@ -74,7 +74,7 @@ int socketpair(int domain, int type, int protocol, int sv[2])
 	long err;
 
 	real_resolve();
-	if (!config_family_is_lkl(domain))
+	if (!config_family_is_lkl(domain) || hijack_booting())
 		return real.socketpair(domain, type, protocol, sv);
 	r = hijack_boot();
 	if (r)

@@ -10,7 +10,8 @@
 # the hijack on LKL's loopback; hijack-fork under the hijack; a bad
 # configuration stops a program before main().  As root, in two private namespaces (netns-lib.sh):
 # LKL's side has a TAP lkltap0 bridged to the veth lklv0; LKL is
-# 10.77.0.1/24, the native peer 10.77.0.2/24, and the host's stack in
+# 10.77.0.1/24, the native peer 10.77.0.2/24 (ping checks the path),
+# and the host's stack in
 # LKL's namespace 10.77.0.3/24 on the bridge, for figures of the same
 # path without LKL.  There: curl fetches a
 # 64 MiB file from a native python3 http.server, content checked; a
@@ -164,6 +165,16 @@ if echo "$out" | grep -q '10.77.0.0/24 dev eth0'; then
 	ok "ip route under the hijack shows LKL's route"
 else
 	bad "ip route under the hijack shows LKL's route" "$(echo "$out" | tr '\n' ' ')"
+fi
+
+# ping hijacked: ICMP from LKL's stack, its timestamps on the host's
+# clock (LKL's wall clock is set at boot).
+out=$(hj ping -c 3 -i 0.2 -W 2 10.77.0.2 2>&1)
+if echo "$out" | grep -q ' 0% packet loss' &&
+   ! echo "$out" | grep -qi 'time of day goes back'; then
+	ok "hijacked ping to the native peer: 3 of 3, sane times"
+else
+	bad "hijacked ping to the native peer" "$(echo "$out" | tail -3 | tr '\n' ' ')"
 fi
 
 # curl hijacked <- native python3 http.server.
