@@ -26,7 +26,9 @@ set -u
 
 bindir=${1:-${LKL_BINDIR:-}}
 srcdir=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tools/lkl/tests/harness.sh
 . "$srcdir/harness.sh"
+# shellcheck source=tools/lkl/tests/netns-lib.sh
 . "$srcdir/netns-lib.sh"
 
 BIG=$((64 << 20))
@@ -59,7 +61,7 @@ run_c() {
 		esac
 	done <"$log"
 	rm -f "$log"
-	if [ $rc -ne 0 ] && [ $fail -eq $f0 ]; then
+	if [ $rc -ne 0 ] && [ "$fail" -eq "$f0" ]; then
 		bad "[$name] exits cleanly" "status $rc"
 	fi
 }
@@ -100,6 +102,33 @@ else
 	bad "an unknown LKL_HIJACK_ variable stops the program" "status $rc: $out"
 fi
 
+# The JSON file: a bad one is named with the key; the variables that
+# would say the same are refused beside it.
+jtmp=$(mktemp -d)
+printf '{ "interfaces": [ { "type": "tap", "param": "t0", "masklen": "99", "ip": "10.0.0.1" } ] }\n' \
+	>"$jtmp/bad.json"
+out=$("$hijack" -c "$jtmp/bad.json" echo main-ran 2>&1)
+rc=$?
+if [ "${out#*has no JSON configuration}" != "$out" ]; then
+	echo "skip - the JSON configuration: liblkl-hijack.so was built without cJSON"
+	skip=$((skip + 1))
+elif [ $rc -eq 78 ] && [ "${out#*masklen}" != "$out" ] && [ "${out#*main-ran}" = "$out" ]; then
+	ok "a bad JSON configuration stops the program, naming the key"
+else
+	bad "a bad JSON configuration stops the program, naming the key" "status $rc: $out"
+fi
+echo '{}' >"$jtmp/empty.json"
+out=$(LKL_HIJACK_NET_IP=10.0.0.1 "$hijack" -c "$jtmp/empty.json" echo main-ran 2>&1)
+rc=$?
+if [ "${out#*has no JSON configuration}" != "$out" ]; then
+	:
+elif [ $rc -eq 78 ] && [ "${out#*LKL_HIJACK_NET_IP}" != "$out" ]; then
+	ok "LKL_HIJACK_NET_IP beside a JSON configuration is refused"
+else
+	bad "LKL_HIJACK_NET_IP beside a JSON configuration is refused" "status $rc: $out"
+fi
+rm -rf "$jtmp"
+
 # ---- Through a TAP, against native peers ----
 
 netns_init hijack "$bindir" curl socat sha256sum
@@ -118,6 +147,8 @@ fi
 ok "TAP lkltap0 bridged to lklv0"
 
 pids=
+# Called by netns-lib.sh's exit trap.
+# shellcheck disable=SC2317
 netns_cleanup() {
 	local p
 
@@ -139,9 +170,7 @@ tap_bytes() {
 
 # wait_port NS PORT: until something listens on TCP PORT in NS.
 wait_port() {
-	local i
-
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		ip netns exec "$1" ss -Hltn "sport = :$2" | grep -q . && return 0
 		sleep 0.1
 	done
