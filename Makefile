@@ -85,6 +85,11 @@ LKL_RUN ?= $(RUN_$(TARGET))
 # The kernel's .rodata holds data written once at boot (ro_after_init):
 # without this, aarch64's linker puts code and it in one RWX segment.
 HOST_LDLIBS += -Wl,-z,separate-code
+# The kernel is built with -fshort-wchar (its own wchar_t never reaches
+# programs): arm's linker would warn about every program.
+ifeq ($(TARGET),arm)
+HOST_LDLIBS += -Wl,--no-wchar-size-warning
+endif
 endif
 # What `make test` runs for a cross target: boot, host operations, disks,
 # 64-bit arguments and time, the pipe-backend network tests, and the
