@@ -35,6 +35,23 @@ static unsigned char *orphans;	/* host fds orphaned by fork */
 static int fd_max;
 /* Above the highest host fd ever given an LKL fd: where scans stop. */
 static atomic_int fd_high;
+/*
+ * The process the tables belong to.  A vfork() child (posix_spawn,
+ * Python's subprocess) shares our memory until it executes: its
+ * close(), dup2() and close_range() act on its own fds only and must
+ * leave the parent's tables alone.
+ */
+static pid_t owner;
+
+void fdt_set_owner(void)
+{
+	owner = getpid();
+}
+
+static int in_vfork_child(void)
+{
+	return getpid() != owner;
+}
 
 static void *table(size_t size)
 {
@@ -143,10 +160,13 @@ int fdt_close(int fd)
 {
 	int v = 0;
 
-	if (fd >= 0 && fd < fd_max) {
-		v = atomic_exchange(&fd_map[fd], 0);
-		orphans[fd] = 0;
-	}
+	if (fd < 0 || fd >= fd_max ||
+	    (!atomic_load(&fd_map[fd]) && !orphans[fd] && !epoll_tracked(fd)))
+		return real.close(fd);
+	if (in_vfork_child())
+		return real.close(fd);
+	v = atomic_exchange(&fd_map[fd], 0);
+	orphans[fd] = 0;
 	if (v)
 		file_put(v - 1);
 	else
@@ -154,12 +174,29 @@ int fdt_close(int fd)
 	return real.close(fd);
 }
 
+void fdt_forget_range(unsigned int first, unsigned int last)
+{
+	unsigned int fd, high = (unsigned int)atomic_load(&fd_high);
+	int v;
+
+	if (first < high && in_vfork_child())
+		return;
+	for (fd = first; fd <= last && fd < high; fd++) {
+		v = atomic_exchange(&fd_map[fd], 0);
+		orphans[fd] = 0;
+		if (v)
+			file_put(v - 1);
+		else
+			epoll_fd_closed((int)fd);
+	}
+}
+
 int fdt_dup(int fd, int min, int cloexec)
 {
 	int lfd = fdt_lkl(fd), nfd;
 
 	nfd = real.fcntl(fd, cloexec ? F_DUPFD_CLOEXEC : F_DUPFD, min);
-	if (nfd < 0 || lfd < 0)
+	if (nfd < 0 || lfd < 0 || in_vfork_child())
 		return nfd;
 	if (nfd >= fd_max) {
 		real.close(nfd);
@@ -186,6 +223,10 @@ int fdt_dup3(int oldfd, int newfd, int flags)
 	else
 		r = real.dup2(oldfd, newfd);
 	if (r < 0 || oldfd == newfd)
+		return r;
+	if (newfd < fd_max && (lfd >= 0 || atomic_load(&fd_map[newfd]) ||
+			       orphans[newfd] || epoll_tracked(newfd)) &&
+	    in_vfork_child())
 		return r;
 	epoll_fd_closed(newfd);
 	if (newfd >= fd_max) {

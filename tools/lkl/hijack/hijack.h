@@ -70,6 +70,8 @@ struct hijack_real {
 	__typeof__(epoll_pwait) *epoll_pwait;
 	__typeof__(fork) *fork;
 	__typeof__(sigaction) *sigaction;
+	int (*close_range)(unsigned int first, unsigned int last, int flags);
+	void (*closefrom)(int lowfd);
 };
 
 extern struct hijack_real real;
@@ -148,6 +150,9 @@ struct lkl_file {
 /* Size the tables; called by the constructor. */
 void fdt_init(void);
 
+/* The tables are this process's (constructor, fork child). */
+void fdt_set_owner(void);
+
 /* Host fds 0..fdt_size()-1 can be LKL fds. */
 int fdt_size(void);
 
@@ -169,6 +174,8 @@ int fdt_install(int lfd, int type, int nonblock, int cloexec);
 
 /* close(), dup(), dup2()/dup3() (@flags: O_CLOEXEC) and F_DUPFD. */
 int fdt_close(int fd);
+/* Forget host fds @first..@last (close_range(), closefrom()). */
+void fdt_forget_range(unsigned int first, unsigned int last);
 int fdt_dup(int fd, int min, int cloexec);
 int fdt_dup3(int oldfd, int newfd, int flags);
 
@@ -260,6 +267,8 @@ long hijack_recvmsg(int lfd, struct msghdr *msg, int flags);
 
 /* Host fd @fd is closed or replaced: forget its LKL epoll, if any. */
 void epoll_fd_closed(int fd);
+/* Whether host fd @fd is an epoll instance poll.c knows. */
+int epoll_tracked(int fd);
 
 /* ---- Blocking on LKL fds (wait.c) ---- */
 

@@ -182,12 +182,14 @@ static void after_fork_child(void)
 {
 	if (atomic_load(&state) == RUNNING)
 		fork_reset_child();
+	fdt_set_owner();
 }
 
 static void __attribute__((constructor)) hijack_init(void)
 {
 	real_resolve();
 	fdt_init();
+	fdt_set_owner();
 	config_load();
 	pthread_atfork(NULL, NULL, after_fork_child);
 	if (config_delay_main())

@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <linux/close_range.h>
 #include <sys/ioctl.h>
 #include <sys/sendfile.h>
 #include <unistd.h>
@@ -70,6 +71,32 @@ int close(int fd)
 {
 	real_resolve();
 	return fdt_close(fd);
+}
+
+/*
+ * close_range() and closefrom() close placeholders too: their LKL fds
+ * go first.  CLOSE_RANGE_CLOEXEC closes nothing yet.
+ */
+int close_range(unsigned int first, unsigned int last, int flags)
+{
+	real_resolve();
+	if (!real.close_range)
+		return (int)hijack_ret(-ENOSYS);
+	if (!(flags & CLOSE_RANGE_CLOEXEC) && first <= last)
+		fdt_forget_range(first, last);
+	return real.close_range(first, last, flags);
+}
+
+void closefrom(int lowfd)
+{
+	real_resolve();
+	if (lowfd < 0)
+		lowfd = 0;
+	fdt_forget_range((unsigned int)lowfd, ~0U);
+	if (real.closefrom)
+		real.closefrom(lowfd);
+	else if (real.close_range)
+		real.close_range((unsigned int)lowfd, ~0U, 0);
 }
 
 int dup(int fd)

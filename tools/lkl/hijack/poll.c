@@ -357,6 +357,11 @@ static int epoll_track(int epfd)
 	return epfd;
 }
 
+int epoll_tracked(int fd)
+{
+	return epoll_of(fd) != NULL;
+}
+
 void epoll_fd_closed(int fd)
 {
 	struct lkl_epoll *ep;

@@ -32,6 +32,8 @@ static void *lookup(const char *name)
 }
 
 #define RESOLVE(name) (real.name = lookup(#name))
+/* Newer calls (glibc 2.34): NULL where the libc has none. */
+#define RESOLVE_OPTIONAL(name) (real.name = dlsym(RTLD_NEXT, #name))
 
 static atomic_int resolved;
 
@@ -80,6 +82,8 @@ static void resolve_all(void)
 	RESOLVE(epoll_pwait);
 	RESOLVE(fork);
 	RESOLVE(sigaction);
+	RESOLVE_OPTIONAL(close_range);
+	RESOLVE_OPTIONAL(closefrom);
 }
 
 /*

@@ -8,7 +8,10 @@
  * child finds its inherited LKL fds dead (EBADF) but closable, and makes
  * a TCP pair of its own, in a kernel of its own, and echoes through it;
  * its checks print here and its exit status is one more.  The parent's
- * pair and new sockets keep working meanwhile and after.
+ * pair and new sockets keep working meanwhile and after.  A vfork()
+ * child (what posix_spawn() and Python's subprocess use) that closes,
+ * dup2()s and close_range()s the LKL fds before it executes leaves the
+ * parent's fds alone: it shares the parent's memory.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "hijack-pair.h"
 #include "test.h"
@@ -74,6 +78,19 @@ int main(void)
 		      WIFEXITED(status) && !WEXITSTATUS(status));
 	}
 	CHECK("parent: echo after the children", echo_wait(pair, "after"));
+
+	pid[0] = vfork();
+	if (!pid[0]) {
+		dup2(pair[1], 0);
+		close(pair[0]);
+		close_range(3, ~0U, 0);
+		execl("/bin/true", "true", (char *)NULL);
+		_exit(127);
+	}
+	CHECK("parent: a vfork() child closed its fds and executed true",
+	      pid[0] > 0 && waitpid(pid[0], &status, 0) == pid[0] &&
+	      WIFEXITED(status) && !WEXITSTATUS(status));
+	CHECK("parent: its fds still work after it", echo_wait(pair, "vfork"));
 	CHECK("parent: a new pair after fork", !tcp_pair(again));
 	CHECK("parent: echo through it", echo_wait(again, "new"));
 	return test_done();

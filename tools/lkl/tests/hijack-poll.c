@@ -278,6 +278,19 @@ static void test_fds(void)
 	close(two[0]);
 	close(two[1]);
 
+	CHECK_EQ("fds: a third pair", tcp_pair(two), 0);
+	fd = two[0];
+	CHECK_EQ("fds: close_range() over it", close_range(fd, fd, 0), 0);
+	CHECK_EQ("fds: the peer sees EOF", recv(two[1], buf, sizeof(buf), 0), 0);
+	CHECK("fds: and the number is free",
+	      fcntl(fd, F_GETFD) < 0 && errno == EBADF);
+	two[0] = open("/dev/null", O_RDONLY);
+	CHECK_EQ("fds: the host's file that takes it is the host's",
+		 fcntl(two[0], F_DUPFD, fd) == fd && read(fd, buf, 1) == 0, 1);
+	close(fd);
+	close(two[0]);
+	close(two[1]);
+
 	flags = fcntl(sock[1], F_GETFL);
 	CHECK_EQ("fds: O_NONBLOCK set", fcntl(sock[1], F_SETFL, flags | O_NONBLOCK), 0);
 	CHECK("fds: an empty non-blocking socket is EAGAIN",
