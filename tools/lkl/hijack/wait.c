@@ -279,10 +279,15 @@ int hijack_wait(struct pollfd *lkl, int nlkl, struct pollfd *host, int nhost,
 
 	r = host_block(w, nhost, timeout_ms, restart, mask, &consumed);
 
-	/* Stop the waiter (if it still waits) and take both eventfds back. */
-	lkl_sys_write(w->lkl_efd, (char *)&v, sizeof(v));
-	sem_wait_all(&w->done);
-	lkl_sys_read(w->lkl_efd, (char *)&v, sizeof(v));
+	if (consumed || (!r && (w->host[nhost].revents & POLLIN))) {
+		/* The waiter woke us: it is done, no LKL call needed. */
+		sem_wait_all(&w->done);
+	} else {
+		/* Stop the waiter (if it still waits), take its eventfd back. */
+		lkl_sys_write(w->lkl_efd, (char *)&v, sizeof(v));
+		sem_wait_all(&w->done);
+		lkl_sys_read(w->lkl_efd, (char *)&v, sizeof(v));
+	}
 	if (w->signalled && !consumed)
 		real.read(w->host_efd, &v, sizeof(v));
 
