@@ -999,6 +999,7 @@ static void test_bad_input(void)
 {
 	long params[6] = { 0 };
 	const char *e1, *e2;
+	int pipefd[2];
 	char buf[8];
 
 	test_section("bad input", 10);
@@ -1008,6 +1009,17 @@ static void test_bad_input(void)
 	CHECK_EQ("openat NULL path is EFAULT",
 		 lkl_sys_openat(LKL_AT_FDCWD, NULL, LKL_O_RDONLY, 0),
 		 -LKL_EFAULT);
+	if (lkl_sys_pipe2(pipefd, 0) == 0) {
+		lkl_sys_write(pipefd[1], "x", 1);
+		CHECK_EQ("write of 0 bytes from NULL is 0 (an empty range)",
+			 lkl_sys_write(pipefd[1], NULL, 0), 0);
+		CHECK_EQ("read of 0 bytes into NULL is 0",
+			 lkl_sys_read(pipefd[0], NULL, 0), 0);
+		CHECK_EQ("read of 1 byte into NULL is EFAULT",
+			 lkl_sys_read(pipefd[0], NULL, 1), -LKL_EFAULT);
+		lkl_sys_close(pipefd[0]);
+		lkl_sys_close(pipefd[1]);
+	}
 	CHECK_EQ("openat missing file is ENOENT",
 		 lkl_sys_openat(LKL_AT_FDCWD, "/no/such/file", LKL_O_RDONLY,
 				0), -LKL_ENOENT);
