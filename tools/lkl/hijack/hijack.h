@@ -59,6 +59,7 @@ struct hijack_real {
 	__typeof__(fcntl) *fcntl;
 	__typeof__(ioctl) *ioctl;
 	__typeof__(sendfile) *sendfile;
+	__typeof__(sendfile64) *sendfile64;
 	__typeof__(poll) *poll;
 	__typeof__(ppoll) *ppoll;
 	__typeof__(select) *select;

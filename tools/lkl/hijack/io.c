@@ -214,12 +214,13 @@ int ioctl(int fd, unsigned long req, ...)
  * file (at *@offset, or at its position), send it; the file position or
  * *@offset moves by what was sent.  From an LKL fd to anything the call
  * is LKL's own, which refuses a socket as input, as the host does.
+ * Offsets are 64-bit throughout: sendfile() on a 32-bit host converts.
  */
-static long sendfile_to_lkl(int out_lfd, int in_fd, off_t *offset,
+static long sendfile_to_lkl(int out_lfd, int in_fd, off64_t *offset,
 			    size_t count)
 {
 	char *buf = malloc(SENDFILE_CHUNK);
-	off_t pos = offset ? *offset : lseek(in_fd, 0, SEEK_CUR);
+	off64_t pos = offset ? *offset : lseek64(in_fd, 0, SEEK_CUR);
 	int seekable = offset || pos >= 0;
 	size_t total = 0;
 	long r = 0, n;
@@ -231,7 +232,7 @@ static long sendfile_to_lkl(int out_lfd, int in_fd, off_t *offset,
 	while (total < count) {
 		n = count - total < SENDFILE_CHUNK ? (long)(count - total) :
 						     SENDFILE_CHUNK;
-		n = seekable ? pread(in_fd, buf, (size_t)n, pos) :
+		n = seekable ? pread64(in_fd, buf, (size_t)n, pos) :
 			       real.read(in_fd, buf, (size_t)n);
 		if (n <= 0) {
 			r = n < 0 ? -errno : 0;
@@ -252,30 +253,57 @@ static long sendfile_to_lkl(int out_lfd, int in_fd, off_t *offset,
 	if (seekable && offset)
 		*offset = pos;
 	else if (seekable && total)
-		lseek(in_fd, pos, SEEK_SET);
+		lseek64(in_fd, pos, SEEK_SET);
 	return total ? (long)total : r;
+}
+
+/*
+ * sendfile with at least one LKL fd: the result (or -errno) in *@ret.
+ * Returns 0 when both are host fds, for the caller to call the host's.
+ */
+static int sendfile_lkl(int out_fd, int in_fd, off64_t *offset,
+			size_t count, long *ret)
+{
+	int out_l = fd_route(out_fd), in_l = fd_route(in_fd);
+
+	if (out_l == FD_DEAD || in_l == FD_DEAD)
+		*ret = -EBADF;
+	else if (out_l == FD_HOST && in_l == FD_HOST)
+		return 0;
+	else if (in_l == FD_HOST)
+		*ret = sendfile_to_lkl(out_l, in_fd, offset, count);
+	else if (out_l == FD_HOST)
+		*ret = -EINVAL;		/* a socket is not a file */
+	else
+		*ret = lkl_sys_sendfile64(out_l, in_l,
+					  (__lkl__kernel_loff_t *)offset,
+					  count);
+	return 1;
+}
+
+ssize_t sendfile64(int out_fd, int in_fd, off64_t *offset, size_t count)
+{
+	long r;
+
+	real_resolve();
+	if (!sendfile_lkl(out_fd, in_fd, offset, count, &r))
+		return real.sendfile64(out_fd, in_fd, offset, count);
+	return hijack_ret(r);
 }
 
 ssize_t sendfile(int out_fd, int in_fd, off_t *offset, size_t count)
 {
-	int out_l, in_l;
+	off64_t off = offset ? *offset : 0;
+	long r;
 
 	real_resolve();
-	out_l = fd_route(out_fd);
-	in_l = fd_route(in_fd);
-	if (out_l == FD_DEAD || in_l == FD_DEAD)
-		return hijack_ret(-EBADF);
-	if (out_l == FD_HOST && in_l == FD_HOST)
+	if (!sendfile_lkl(out_fd, in_fd, offset ? &off : NULL, count, &r))
 		return real.sendfile(out_fd, in_fd, offset, count);
-	if (in_l == FD_HOST)
-		return hijack_ret(sendfile_to_lkl(out_l, in_fd, offset, count));
-	if (out_l == FD_HOST)
-		return hijack_ret(-EINVAL);	/* a socket is not a file */
-	return hijack_ret(lkl_sys_sendfile64(out_l, in_l, (__lkl__kernel_loff_t *)offset,
-					     count));
-}
-
-ssize_t sendfile64(int out_fd, int in_fd, off_t *offset, size_t count)
-{
-	return sendfile(out_fd, in_fd, offset, count);
+	if (offset && r >= 0) {
+		/* Past what a 32-bit off_t holds: as the host's sendfile(). */
+		if ((off_t)off != off)
+			return hijack_ret(-EOVERFLOW);
+		*offset = (off_t)off;
+	}
+	return hijack_ret(r);
 }

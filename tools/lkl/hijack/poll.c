@@ -21,6 +21,7 @@
  */
 #include <pthread.h>
 #include <sched.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,21 @@
 
 _Static_assert(sizeof(struct epoll_event) == sizeof(struct lkl_epoll_event),
 	       "struct epoll_event and struct lkl_epoll_event differ");
+_Static_assert(offsetof(struct epoll_event, data) ==
+	       offsetof(struct lkl_epoll_event, data),
+	       "struct epoll_event and struct lkl_epoll_event differ");
+
+/*
+ * The host's events as LKL's: the same layout (above), but glibc packs
+ * its struct on every x86 and the uapi header only on x86-64, so the
+ * pointer goes through void * (the kernel copies them bytewise).
+ */
+static struct lkl_epoll_event *lkl_ev(struct epoll_event *ev)
+{
+	void *p = ev;
+
+	return p;
+}
 
 /* Milliseconds left until @end (-1: no end), at least 0. */
 static int left_ms(long long end)
@@ -430,7 +446,7 @@ int epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
 	if (lep < 0)
 		return (int)hijack_ret(lep);
 	return (int)hijack_ret(lkl_sys_epoll_ctl(lep, op, lfd,
-						 (struct lkl_epoll_event *)ev));
+						 lkl_ev(ev)));
 }
 
 /* Ready events of both sides without blocking: a count or -errno. */
@@ -443,7 +459,7 @@ static int epoll_collect(int epfd, struct lkl_epoll *ep, int lep,
 	for (i = 0; i < 2 && n < max; i++) {
 		if (i == lkl_first)
 			r = (int)lkl_sys_epoll_pwait(lep,
-					(struct lkl_epoll_event *)ev + n,
+					lkl_ev(ev + n),
 					max - n, 0, NULL, 0);
 		else if (atomic_load(&ep->host_members) > 0)
 			r = real.epoll_wait(epfd, ev + n, max - n, 0);

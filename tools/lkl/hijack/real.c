@@ -71,6 +71,7 @@ static void resolve_all(void)
 	RESOLVE(fcntl);
 	RESOLVE(ioctl);
 	RESOLVE(sendfile);
+	RESOLVE(sendfile64);
 	RESOLVE(poll);
 	RESOLVE(ppoll);
 	RESOLVE(select);
