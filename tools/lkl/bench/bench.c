@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
  * bench.c - figures about LKL, never a pass or fail: the cost of a system
  * call into LKL next to a real one into the host kernel, boot and halt

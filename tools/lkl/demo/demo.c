@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
  * demo.c - a tour of LKL: a Linux kernel running inside this process.
  *

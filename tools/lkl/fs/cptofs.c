@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
  * cptofs / cpfromfs - copy files into, or out of, a filesystem image,
  * with the filesystem code of the Linux kernel running in this process

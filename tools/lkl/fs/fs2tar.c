@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
  * fs2tar - write a filesystem image's contents out as a tar archive, with
  * the filesystem code of the Linux kernel running in this process (LKL):

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
  * lklfuse - mount a filesystem image on the host through FUSE, with the
  * filesystem code of the Linux kernel running in this process (LKL).

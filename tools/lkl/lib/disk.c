@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
  * Mounting disks inside the kernel: lkl_mount_disk(), lkl_umount_disk()
  * (lkl_host.h).

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
  * Configuring the kernel's interfaces from the host program:
  * lkl_netdev_get_ifindex(), lkl_if_up/down(), lkl_if_set_ipv4(),

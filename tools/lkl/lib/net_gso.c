@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
  * Cutting a large TCP frame into one frame per segment (net_gso.h), as
  * the host's kernel would before handing it to a device without TSO.

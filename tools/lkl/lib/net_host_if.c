@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
  * What the network backends on host interfaces share (net_host_if.h):
  * the interface-name check, and the backend on a TUN-style fd that the

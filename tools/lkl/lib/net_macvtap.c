@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
  * The macvtap network backend: lkl_netdev_add_macvtap() (lkl_host.h).
  *

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
  * net_mptcp.c - Multipath TCP configuration of this process's kernel:
  * the endpoints and limits of the in-kernel path manager, over the

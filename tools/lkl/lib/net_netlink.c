@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
  * net_netlink.c - the netlink requests of net_route.c, net_qdisc.c and
  * net_mptcp.c: build one message with attributes into a bounded buffer,

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
  * The pipe network backend: lkl_netdev_add_pipe() (lkl_host.h).
  *

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
  * net_qdisc.c - the root queueing discipline of an interface, set over
  * rtnetlink (RTM_NEWQDISC), as `tc qdisc replace dev X root KIND` does.

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
  * The raw network backend: lkl_netdev_add_raw() (lkl_host.h).
  *

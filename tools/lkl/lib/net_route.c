@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
  * net_route.c - routes, source rules, neighbours and sysctls from the
  * host program (lkl_host.h): lkl_set_ipv4/ipv6_gateway(),

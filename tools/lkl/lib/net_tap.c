@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
  * The TAP network backend: lkl_netdev_add_tap() (lkl_host.h).
  *

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
  * The host operations on POSIX: threads, synchronisation, memory, time.
  * Timers live in posix-timer.c.

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
  * Helpers of the host library: error texts and mounting the kernel's
  * virtual filesystems.

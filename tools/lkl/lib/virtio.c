@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
  * The virtio-mmio transport (version 2 registers) and split virtqueues,
  * for the host library's virtio devices.  See virtio.h.

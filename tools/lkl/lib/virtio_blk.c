@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
  * virtio-blk disks backed by a host file or block device:
  * lkl_disk_add() and lkl_disk_remove() (lkl_host.h).

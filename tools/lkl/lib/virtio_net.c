@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
  * virtio-net devices on the virtio-mmio transport: lkl_netdev_add(),
  * lkl_netdev_remove() (lkl_host.h).  A backend (struct

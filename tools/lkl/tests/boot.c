@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
  * boot.c - boots LKL once and checks what an application sees: files on
  * tmpfs, pipes, eventfd, epoll, timers, /proc, sysctl, TCP/UDP/MPTCP on

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
  * disk.c - virtio-blk disks: lkl_disk_add(), lkl_mount_disk() and what
  * the kernel does with them.

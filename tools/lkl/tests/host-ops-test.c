@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
  * Unit test of the POSIX host operations alone, without the kernel.
  * Prints "ok - name" or "FAIL - name: why" per check, then

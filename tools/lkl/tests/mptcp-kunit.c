@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
  * mptcp-kunit.c - the MPTCP KUnit suites of the kernel tree (mptcp-crypto,
  * mptcp-token: net/mptcp/crypto_test.c, token_test.c) run inside LKL.

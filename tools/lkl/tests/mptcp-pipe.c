@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
  * mptcp-pipe.c - Multipath TCP between two LKL kernels over two wires,
  * configured with the lkl_mptcp_*() calls (net_mptcp.c).

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
  * net-config.c - routes, source rules, neighbours and sysctls
  * (net_route.c) in one LKL with two pipe network devices.

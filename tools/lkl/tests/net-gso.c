@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
  * net-gso.c - the host library's cutting of large TCP frames
  * (tools/lkl/lib/net_gso.c, internal: its header is included from the

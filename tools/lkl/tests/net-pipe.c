@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
  * net-pipe.c - two LKL instances on a wire: virtio-net devices with the
  * pipe backend (lkl_netdev_add_pipe()) and the interface calls of

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
  * net-tap.c TYPE PARAM OFFLOAD PEER-CMD - LKL on a host network
  * interface (TYPE tap, macvtap or raw: lkl_netdev_add_TYPE(PARAM)), with
