@@ -97,6 +97,8 @@ endif
 # that run the tools, and the TAP/raw/macvtap tests, are left out.
 CROSS_TESTS := boot host-ops-test header-conflicts disk large-file \
 	net-pipe net-config check-exports.sh check-headers.sh
+# The installed library and the example consumer, on arm64 too.
+CROSS_TESTS += $(if $(filter aarch64,$(TARGET)),check-install.sh)
 
 LIB_SRCS := $(filter-out $(if $(HAVE_CJSON),,tools/lkl/lib/config_json.c),\
 	$(wildcard tools/lkl/lib/*.c))
