@@ -55,6 +55,21 @@ static inline int host_thread_count(void)
 	return n;
 }
 
+/*
+ * The thread count once it reached @want, or what it is after @ms: a
+ * joined thread may still be listed for a moment (under qemu-user for
+ * longer), as its host task ends after waking its joiner.
+ */
+static inline int host_thread_count_settled(int want, long ms)
+{
+	double t0 = host_ms();
+	int n;
+
+	while ((n = host_thread_count()) != want && host_ms() - t0 < ms)
+		host_sleep_ms(10);
+	return n;
+}
+
 /* The IPv4 address a.b.c.d in network byte order. */
 static inline unsigned int ip4(int a, int b, int c, int d)
 {
