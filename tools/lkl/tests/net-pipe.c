@@ -190,24 +190,6 @@ static void large_frames(void)
 	      "%llu bytes per frame", avg);
 }
 
-/* Let every group make ping sockets: the default range admits none. */
-static long allow_ping(void)
-{
-	static const char range[] = "0 2147483647\n";
-	long fd, r;
-
-	r = lkl_mount_fs("proc");
-	if (r)
-		return r;
-	fd = lkl_sys_openat(LKL_AT_FDCWD, "/proc/sys/net/ipv4/ping_group_range",
-			    LKL_O_WRONLY, 0);
-	if (fd < 0)
-		return fd;
-	r = lkl_sys_write((unsigned int)fd, range, sizeof(range) - 1);
-	lkl_sys_close((unsigned int)fd);
-	return r < 0 ? r : 0;
-}
-
 /* One echo request to the peer and its reply; 0 or -errno / 1 (bad). */
 static long ping_peer(void)
 {
