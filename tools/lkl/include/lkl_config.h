@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * lkl_config.h - LKL's JSON configuration (tools/lkl/lib/config_json.c):
- * network devices, addresses, routes, neighbours, qdiscs, sysctls and
- * mounts, and the settings a program such as the hijack library reads
- * (debug, singlecpu, delay_main, nameserver, dump).  The format is in
+ * network devices, addresses, routes, neighbours, qdiscs, sysctls,
+ * mounts, Multipath TCP endpoints and limits, and the settings a program
+ * such as the hijack library reads (debug, singlecpu, delay_main,
+ * nameserver, dump, hijack_mptcp).  The format is in
  * Documentation/lkl/config.rst.
  *
  * liblkl has these functions only when it was built with cJSON
@@ -71,10 +72,21 @@ struct lkl_config_iface {
 	int neigh_count;
 	char *qdisc;			/* the root qdisc's kind, or NULL */
 
+	/*
+	 * "mptcp": each of the interface's addresses (ip, ipv6) becomes an
+	 * MPTCP endpoint with these LKL_MPTCP_FLAG_* bits, bound to it.
+	 */
+	int has_mptcp;
+	unsigned int mptcp_flags;
+	int mptcp_id;			/* "mptcp_id", 1..255; 0: the kernel's */
+	int mptcp_port;			/* "mptcp_port" (signal only), or 0 */
+
 	/* Set by lkl_config_add_netdevs(): the device's id, else -1. */
 	int netdev_id;
 	/* Set by lkl_config_apply(): the kernel's ifindex, else 0. */
 	int ifindex;
+	/* Set by lkl_config_apply(): the ids of the endpoints, else 0. */
+	int mptcp_id4, mptcp_id6;
 };
 
 /* One "key=value" of "sysctl". */
@@ -98,6 +110,12 @@ struct lkl_config {
 	char **mount;			/* "mount": filesystem types */
 	int mount_count;
 
+	/* "mptcp_limits": each given one is set, the other kept. */
+	int has_mptcp_subflows;
+	unsigned int mptcp_subflows;
+	int has_mptcp_add_addr_accepted;
+	unsigned int mptcp_add_addr_accepted;
+
 	/* Read by the program, not applied by lkl_config_apply(). */
 	char *nameserver;		/* an IPv4 or IPv6 address, as given */
 	int nameserver_af;		/* LKL_AF_INET or LKL_AF_INET6, or 0 */
@@ -108,6 +126,8 @@ struct lkl_config {
 	char **dump;			/* "dump": paths inside LKL */
 	int dump_count;
 	char *boot_cmdline;		/* see lkl_config_boot_cmdline() */
+	/* For the hijack only: its TCP sockets made MPTCP ones (0 or 1). */
+	int hijack_mptcp;
 };
 
 /**
@@ -159,7 +179,8 @@ int lkl_config_boot_cmdline(const struct lkl_config *cfg, const char *base,
  *
  * In this order: "mount" (lkl_mount_fs()), "sysctl"; for each interface:
  * link up, IPv4 and IPv6 addresses, neighbours, per-interface gateways,
- * root qdisc; then "gateway" and "gateway6".  Stops at the first failure
+ * root qdisc; then "gateway" and "gateway6"; then "mptcp_limits" and
+ * each interface's "mptcp" endpoints (lkl_mptcp_endpoint_add()).  Stops at the first failure
  * and returns its negative errno, the message naming the key.  The
  * interfaces must have been added by lkl_config_add_netdevs().  Once per
  * boot: a second call finds the IPv6 addresses there (-LKL_EEXIST).

@@ -182,6 +182,29 @@ static int get_uint32(struct msg *m, const char *path, const cJSON *v,
 	return 0;
 }
 
+/* get_uint32() into an int, @max at most INT_MAX. */
+static int get_int(struct msg *m, const char *path, const cJSON *v,
+		   unsigned int min, unsigned int max, int *out)
+{
+	unsigned int x;
+
+	if (get_uint32(m, path, v, min, max, &x))
+		return -LKL_EINVAL;
+	*out = (int)x;
+	return 0;
+}
+
+/* 0 or 1, or false or true. */
+static int get_bool(struct msg *m, const char *path, const cJSON *v,
+		    int *out)
+{
+	if (cJSON_IsBool(v)) {
+		*out = cJSON_IsTrue(v);
+		return 0;
+	}
+	return get_int(m, path, v, 0, 1, out);
+}
+
 /* An address of family @af (AF_INET: 4 bytes, AF_INET6: 16) from @s. */
 static int parse_ip(int af, const char *s, void *out)
 {
@@ -550,6 +573,92 @@ static int if_offload(struct msg *m, const char *path, const cJSON *v,
 	return 0;
 }
 
+/* The endpoint flags "mptcp" takes, in the order messages list them. */
+static const struct {
+	const char *name;
+	unsigned int flag;
+} mptcp_flags[] = {
+	{ "subflow", LKL_MPTCP_FLAG_SUBFLOW },
+	{ "signal", LKL_MPTCP_FLAG_SIGNAL },
+	{ "backup", LKL_MPTCP_FLAG_BACKUP },
+	{ "fullmesh", LKL_MPTCP_FLAG_FULLMESH },
+};
+#define MPTCP_FLAGS_WHAT	"subflow, signal, backup or fullmesh"
+
+/* Add flag @e to @i's, or say what is wrong with it. */
+static int mptcp_flag(struct msg *m, const char *path, const cJSON *v,
+		      const char *e, struct lkl_config_iface *i)
+{
+	size_t k;
+
+	for (k = 0; k < sizeof(mptcp_flags) / sizeof(mptcp_flags[0]); k++)
+		if (!strcmp(e, mptcp_flags[k].name))
+			break;
+	if (k == sizeof(mptcp_flags) / sizeof(mptcp_flags[0]))
+		return bad(m, path, v, "entry \"%s\": expected " MPTCP_FLAGS_WHAT,
+			   e);
+	if (i->mptcp_flags & mptcp_flags[k].flag)
+		return bad(m, path, v, "entry \"%s\": given twice", e);
+	i->mptcp_flags |= mptcp_flags[k].flag;
+	return 0;
+}
+
+static int mptcp_entry(struct msg *m, const char *path, const cJSON *v,
+		       char *e, void *obj)
+{
+	return mptcp_flag(m, path, v, e, obj);
+}
+
+/* "subflow,backup" (',', ';' or blanks between) or ["subflow", ...]. */
+static int if_mptcp(struct msg *m, const char *path, const cJSON *v,
+		    void *obj)
+{
+	const cJSON *f, *list = cJSON_IsArray(v) ? v : NULL;
+	struct lkl_config_iface *i = obj;
+	int r = 0;
+
+	i->has_mptcp = 1;
+	if (!cJSON_IsArray(v) && !cJSON_IsString(v))
+		return bad(m, path, v,
+			   "expected flags as \"subflow,backup\" or [\"subflow\", \"backup\"]: "
+			   MPTCP_FLAGS_WHAT);
+	if (cJSON_IsString(v))
+		r = split_list(m, path, v, ",; \t", "flags", mptcp_entry, i);
+	cJSON_ArrayForEach(f, list) {
+		if (!cJSON_IsString(f))
+			return bad(m, path, v,
+				   "expected an array of strings, each a flag: "
+				   MPTCP_FLAGS_WHAT);
+		r = mptcp_flag(m, path, v, f->valuestring, i);
+		if (r)
+			break;
+	}
+	if (r)
+		return r;
+	if (!i->mptcp_flags)
+		return bad(m, path, v, "expected at least one flag: "
+			   MPTCP_FLAGS_WHAT);
+	/* The kernel refuses the two together: say so before boot. */
+	if ((i->mptcp_flags & LKL_MPTCP_FLAG_SIGNAL) &&
+	    (i->mptcp_flags & LKL_MPTCP_FLAG_FULLMESH))
+		return bad(m, path, v, "signal and fullmesh exclude each other");
+	return 0;
+}
+
+static int if_mptcp_id(struct msg *m, const char *path, const cJSON *v,
+		       void *obj)
+{
+	return get_int(m, path, v, 1, 255,
+		       &((struct lkl_config_iface *)obj)->mptcp_id);
+}
+
+static int if_mptcp_port(struct msg *m, const char *path, const cJSON *v,
+			 void *obj)
+{
+	return get_int(m, path, v, 1, 65535,
+		       &((struct lkl_config_iface *)obj)->mptcp_port);
+}
+
 static const struct key iface_keys[] = {
 	{ "type", if_type },
 	{ "param", if_param },
@@ -564,6 +673,9 @@ static const struct key iface_keys[] = {
 	{ "neigh", if_neigh },
 	{ "qdisc", if_qdisc },
 	{ "offload", if_offload },
+	{ "mptcp", if_mptcp },
+	{ "mptcp_id", if_mptcp_id },
+	{ "mptcp_port", if_mptcp_port },
 	{ NULL, NULL }
 };
 
@@ -622,6 +734,32 @@ static int check_param(struct msg *m, const char *prefix, const cJSON *o,
 	return 0;
 }
 
+/* The MPTCP keys that need each other. */
+static int check_mptcp(struct msg *m, const char *prefix, const cJSON *o,
+		       const struct lkl_config_iface *i)
+{
+	if (!i->has_mptcp) {
+		if (i->mptcp_id)
+			return bad_key(m, prefix, o, "mptcp_id",
+				       "needs mptcp too");
+		if (i->mptcp_port)
+			return bad_key(m, prefix, o, "mptcp_port",
+				       "needs mptcp too");
+		return 0;
+	}
+	if (!i->has_ip && !i->has_ipv6)
+		return bad_key(m, prefix, o, "mptcp",
+			       "needs ip or ipv6 too: its endpoint is the interface's address");
+	if (i->mptcp_id && i->has_ip && i->has_ipv6)
+		return bad_key(m, prefix, o, "mptcp_id",
+			       "the interface has ip and ipv6, an endpoint each: one id cannot name both");
+	if (i->mptcp_port && (!(i->mptcp_flags & LKL_MPTCP_FLAG_SIGNAL) ||
+			      (i->mptcp_flags & LKL_MPTCP_FLAG_SUBFLOW)))
+		return bad_key(m, prefix, o, "mptcp_port",
+			       "needs signal in mptcp, without subflow (the port is announced and listened on)");
+	return 0;
+}
+
 /* The keys that need each other, and param for the type. */
 static int check_iface(struct msg *m, const char *prefix, const cJSON *o,
 		       struct lkl_config_iface *i)
@@ -649,6 +787,9 @@ static int check_iface(struct msg *m, const char *prefix, const cJSON *o,
 	if (i->has_ifgateway6 && !i->has_ipv6)
 		return bad_key(m, prefix, o, "ifgateway6",
 			       "needs ipv6 and masklen6 too");
+	r = check_mptcp(m, prefix, o, i);
+	if (r)
+		return r;
 	i->has_ip = !!i->has_ip;
 	i->has_ipv6 = !!i->has_ipv6;
 	return 0;
@@ -695,6 +836,42 @@ static int check_macs(struct msg *m, const cJSON *list,
 	return 0;
 }
 
+/* The kernel keeps 8 endpoints, each id once. */
+static int check_endpoints(struct msg *m, const cJSON *list,
+			   const struct lkl_config *cfg)
+{
+	const struct lkl_config_iface *a, *b;
+	char prefix[PATH_LEN], what[128];
+	int i, j, n = 0;
+
+	for (i = 0; i < cfg->iface_count; i++) {
+		a = &cfg->ifaces[i];
+		if (!a->has_mptcp)
+			continue;
+		snprintf(prefix, sizeof(prefix), "interfaces[%d].", i);
+		n += a->has_ip + a->has_ipv6;
+		if (n > LKL_MPTCP_ENDPOINTS_MAX) {
+			snprintf(what, sizeof(what),
+				 "more than %d endpoints (LKL_MPTCP_ENDPOINTS_MAX), the most the kernel takes",
+				 LKL_MPTCP_ENDPOINTS_MAX);
+			return bad_key(m, prefix, cJSON_GetArrayItem(list, i),
+				       "mptcp", what);
+		}
+		for (j = 0; j < i && a->mptcp_id; j++) {
+			b = &cfg->ifaces[j];
+			if (b->has_mptcp && b->mptcp_id == a->mptcp_id) {
+				snprintf(what, sizeof(what),
+					 "also the id of interfaces[%d]: expected one of its own",
+					 j);
+				return bad_key(m, prefix,
+					       cJSON_GetArrayItem(list, i),
+					       "mptcp_id", what);
+			}
+		}
+	}
+	return 0;
+}
+
 static int top_interfaces(struct msg *m, const char *path, const cJSON *v,
 			  void *obj)
 {
@@ -727,7 +904,8 @@ static int top_interfaces(struct msg *m, const char *path, const cJSON *v,
 		if (r)
 			return r;
 	}
-	return check_macs(m, v, cfg);
+	r = check_macs(m, v, cfg);
+	return r ? r : check_endpoints(m, v, cfg);
 }
 
 static int top_gateway(struct msg *m, const char *path, const cJSON *v,
@@ -774,21 +952,6 @@ static int top_debug(struct msg *m, const char *path, const cJSON *v,
 			  &((struct lkl_config *)obj)->debug);
 }
 
-static int top_singlecpu(struct msg *m, const char *path, const cJSON *v,
-			 void *obj)
-{
-	struct lkl_config *cfg = obj;
-	unsigned int x;
-
-	if (cJSON_IsBool(v)) {
-		cfg->singlecpu = cJSON_IsTrue(v);
-		return 0;
-	}
-	if (get_uint32(m, path, v, 0, 1, &x))
-		return -LKL_EINVAL;
-	cfg->singlecpu = (int)x;
-	return 0;
-}
 
 static int top_delay_main(struct msg *m, const char *path, const cJSON *v,
 			  void *obj)
@@ -802,6 +965,56 @@ static int top_boot_cmdline(struct msg *m, const char *path, const cJSON *v,
 {
 	return set_string(m, path, v, "kernel command line options",
 			  &((struct lkl_config *)obj)->boot_cmdline);
+}
+
+static int limit_subflows(struct msg *m, const char *path, const cJSON *v,
+			  void *obj)
+{
+	struct lkl_config *cfg = obj;
+
+	cfg->has_mptcp_subflows = 1;
+	return get_uint32(m, path, v, 0, LKL_MPTCP_ENDPOINTS_MAX,
+			  &cfg->mptcp_subflows);
+}
+
+static int limit_add_addr(struct msg *m, const char *path, const cJSON *v,
+			  void *obj)
+{
+	struct lkl_config *cfg = obj;
+
+	cfg->has_mptcp_add_addr_accepted = 1;
+	return get_uint32(m, path, v, 0, LKL_MPTCP_ENDPOINTS_MAX,
+			  &cfg->mptcp_add_addr_accepted);
+}
+
+static const struct key mptcp_limit_keys[] = {
+	{ "subflows", limit_subflows },
+	{ "add_addr_accepted", limit_add_addr },
+	{ NULL, NULL }
+};
+
+static int top_mptcp_limits(struct msg *m, const char *path, const cJSON *v,
+			    void *obj)
+{
+	const char *what = "an object with subflows and/or add_addr_accepted";
+	char prefix[PATH_LEN];
+
+	if (!cJSON_IsObject(v) || !v->child)
+		return bad(m, path, v, "expected %s", what);
+	snprintf(prefix, sizeof(prefix), "%s.", path);
+	return parse_object(m, prefix, v, mptcp_limit_keys, obj);
+}
+
+static int top_singlecpu(struct msg *m, const char *path, const cJSON *v,
+			 void *obj)
+{
+	return get_bool(m, path, v, &((struct lkl_config *)obj)->singlecpu);
+}
+
+static int top_hijack_mptcp(struct msg *m, const char *path, const cJSON *v,
+			    void *obj)
+{
+	return get_bool(m, path, v, &((struct lkl_config *)obj)->hijack_mptcp);
 }
 
 static int sysctl_entry(struct msg *m, const char *path, const cJSON *v,
@@ -881,6 +1094,8 @@ static const struct key top_keys[] = {
 	{ "boot_cmdline", top_boot_cmdline },
 	{ "dump", top_dump },
 	{ "delay_main", top_delay_main },
+	{ "mptcp_limits", top_mptcp_limits },
+	{ "hijack_mptcp", top_hijack_mptcp },
 	{ NULL, NULL }
 };
 
@@ -1209,6 +1424,83 @@ static int apply_iface(struct msg *m, int n, struct lkl_config_iface *i)
 	return 0;
 }
 
+/* "mptcp_limits": a limit not given keeps the kernel's value. */
+static int apply_mptcp_limits(struct msg *m, const struct lkl_config *cfg)
+{
+	unsigned int subflows, add_addr;
+	char value[64];
+	int r;
+
+	if (!cfg->has_mptcp_subflows && !cfg->has_mptcp_add_addr_accepted)
+		return 0;
+	r = lkl_mptcp_get_limits(&subflows, &add_addr);
+	if (r)
+		return failed(m, "mptcp_limits", "", "lkl_mptcp_get_limits",
+			      r);
+	if (cfg->has_mptcp_subflows)
+		subflows = cfg->mptcp_subflows;
+	if (cfg->has_mptcp_add_addr_accepted)
+		add_addr = cfg->mptcp_add_addr_accepted;
+	r = lkl_mptcp_set_limits(subflows, add_addr);
+	snprintf(value, sizeof(value), "subflows=%u add_addr_accepted=%u",
+		 subflows, add_addr);
+	return r ? failed(m, "mptcp_limits", value, "lkl_mptcp_set_limits", r) :
+		   0;
+}
+
+/* Interface @n's endpoint for its address @addr of family @af. */
+static int apply_endpoint(struct msg *m, int n, struct lkl_config_iface *i,
+			  int af, const void *addr, int *id)
+{
+	struct lkl_mptcp_endpoint ep = {
+		.id = i->mptcp_id,
+		.af = af,
+		.port = i->mptcp_port,
+		.ifindex = i->ifindex,
+		.flags = i->mptcp_flags,
+	};
+	char path[PATH_LEN], value[INET6_ADDRSTRLEN + 64], a[INET6_ADDRSTRLEN];
+	size_t k;
+	int r;
+
+	memcpy(ep.addr, addr, af == LKL_AF_INET ? 4 : 16);
+	r = lkl_mptcp_endpoint_add(&ep);
+	if (r > 0) {
+		*id = r;
+		return 0;
+	}
+	/* "10.0.2.2 subflow,backup": which address, with which flags. */
+	snprintf(value, sizeof(value), "%s", ntop(af, addr, a));
+	for (k = 0; k < sizeof(mptcp_flags) / sizeof(mptcp_flags[0]); k++)
+		if (i->mptcp_flags & mptcp_flags[k].flag)
+			snprintf(value + strlen(value),
+				 sizeof(value) - strlen(value), "%s%s",
+				 strchr(value, ' ') ? "," : " ",
+				 mptcp_flags[k].name);
+	snprintf(path, sizeof(path), "interfaces[%d].mptcp", n);
+	return failed(m, path, value, "lkl_mptcp_endpoint_add", r ? r :
+		      -LKL_EPROTO);
+}
+
+static int apply_endpoints(struct msg *m, struct lkl_config *cfg)
+{
+	struct lkl_config_iface *i;
+	int n, r = 0;
+
+	for (n = 0; n < cfg->iface_count && !r; n++) {
+		i = &cfg->ifaces[n];
+		if (!i->has_mptcp)
+			continue;
+		if (i->has_ip)
+			r = apply_endpoint(m, n, i, LKL_AF_INET, &i->ip,
+					   &i->mptcp_id4);
+		if (!r && i->has_ipv6)
+			r = apply_endpoint(m, n, i, LKL_AF_INET6, i->ipv6,
+					   &i->mptcp_id6);
+	}
+	return r;
+}
+
 int lkl_config_apply(struct lkl_config *cfg, char *err, unsigned int err_len)
 {
 	struct msg m = { err, err_len };
@@ -1247,5 +1539,6 @@ int lkl_config_apply(struct lkl_config *cfg, char *err, unsigned int err_len)
 				      ntop(LKL_AF_INET6, cfg->gateway6, a),
 				      "lkl_set_ipv6_gateway", r);
 	}
-	return 0;
+	r = apply_mptcp_limits(&m, cfg);
+	return r ? r : apply_endpoints(&m, cfg);
 }

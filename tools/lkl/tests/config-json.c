@@ -7,7 +7,8 @@
  * 100 and 101, the host ends held here) with addresses, per-interface
  * gateways, neighbours and qdiscs, default gateways, sysctls and mounts,
  * applied to a booted kernel and read back from inside it (rtnetlink
- * dumps, /proc, /sysfs).  TAP, raw and macvtap interfaces are added
+ * dumps, /proc, /sysfs, the MPTCP endpoints and limits).  TAP, raw and
+ * macvtap interfaces are added
  * too, in a network namespace of this process's own, when it may make
  * one.  Last, the errors only a running kernel can give.
  */
@@ -31,10 +32,14 @@
 #endif
 #define GOOD_FILE	CONFIG_DIR "/two-pipes.json"
 
-/* The fds two-pipes.json names, then the one of the failing qdisc. */
+/*
+ * The fds two-pipes.json names, then those of the failing qdisc and
+ * MPTCP endpoint.
+ */
 #define FD_A		100
 #define FD_B		101
 #define FD_BAD_QDISC	102
+#define FD_BAD_MPTCP	104
 
 static char err[LKL_CONFIG_ERROR_LEN];
 
@@ -46,6 +51,12 @@ struct bad_case {
 
 /* A pipe interface's keys, to make the bad ones shorter. */
 #define PIPE	"\"type\": \"pipe\", \"param\": \"3\""
+/* The same with an IPv4 address, and with IPv6 too. */
+#define PIPE4	PIPE ", \"ip\": \"10.0.0.1\", \"masklen\": 24"
+#define PIPE46	PIPE4 ", \"ipv6\": \"fd00::1\", \"masklen6\": 64"
+/* An interface with two MPTCP endpoints. */
+#define EP2	"{ " PIPE46 ", \"mptcp\": \"subflow\" }"
+#define MPTCP_FLAGS_WHAT	"subflow, signal, backup or fullmesh"
 
 static const struct bad_case bad_cases[] = {
 	{ "bad JSON: missing value",
@@ -78,11 +89,11 @@ static const struct bad_case bad_cases[] = {
 	  "{ \"interfaces\": [ { " PIPE ", \"maskln\": \"24\" } ] }",
 	  "interfaces[0].maskln: unknown key (expected one of: type, param, "
 	  "mtu, ip, masklen, ipv6, masklen6, ifgateway, ifgateway6, mac, "
-	  "neigh, qdisc, offload)" },
+	  "neigh, qdisc, offload, mptcp, mptcp_id, mptcp_port)" },
 	{ "unknown top-level key", "{ \"gatway\": \"10.0.0.1\" }",
 	  "gatway: unknown key (expected one of: interfaces, gateway, "
 	  "gateway6, nameserver, debug, mount, singlecpu, sysctl, "
-	  "boot_cmdline, dump, delay_main)" },
+	  "boot_cmdline, dump, delay_main, mptcp_limits, hijack_mptcp)" },
 	{ "duplicate key",
 	  "{ \"gateway\": \"10.0.0.1\", \"gateway\": \"10.0.0.2\" }",
 	  "gateway: duplicate key" },
@@ -191,6 +202,85 @@ static const struct bad_case bad_cases[] = {
 	{ "empty boot_cmdline", "{ \"boot_cmdline\": \"\" }",
 	  "boot_cmdline: \"\": expected kernel command line options, not "
 	  "empty" },
+	{ "mptcp: unknown flag",
+	  "{ \"interfaces\": [ { " PIPE4 ", \"mptcp\": \"subflow,bakup\" } ] }",
+	  "interfaces[0].mptcp: \"subflow,bakup\": entry \"bakup\": expected "
+	  MPTCP_FLAGS_WHAT },
+	{ "mptcp: a flag twice",
+	  "{ \"interfaces\": [ { " PIPE4 ", "
+	  "\"mptcp\": [\"subflow\", \"subflow\"] } ] }",
+	  "interfaces[0].mptcp: [\"subflow\",\"subflow\"]: entry \"subflow\": "
+	  "given twice" },
+	{ "mptcp: a number in the array",
+	  "{ \"interfaces\": [ { " PIPE4 ", \"mptcp\": [\"subflow\", 2] } ] }",
+	  "interfaces[0].mptcp: [\"subflow\",2]: expected an array of "
+	  "strings, each a flag: " MPTCP_FLAGS_WHAT },
+	{ "mptcp: a number",
+	  "{ \"interfaces\": [ { " PIPE4 ", \"mptcp\": 2 } ] }",
+	  "interfaces[0].mptcp: 2: expected flags as \"subflow,backup\" or "
+	  "[\"subflow\", \"backup\"]: " MPTCP_FLAGS_WHAT },
+	{ "mptcp: no flag",
+	  "{ \"interfaces\": [ { " PIPE4 ", \"mptcp\": \" , \" } ] }",
+	  "interfaces[0].mptcp: \" , \": expected at least one flag: "
+	  MPTCP_FLAGS_WHAT },
+	{ "mptcp: empty array",
+	  "{ \"interfaces\": [ { " PIPE4 ", \"mptcp\": [] } ] }",
+	  "interfaces[0].mptcp: []: expected at least one flag: "
+	  MPTCP_FLAGS_WHAT },
+	{ "mptcp: signal with fullmesh",
+	  "{ \"interfaces\": [ { " PIPE4 ", \"mptcp\": \"signal fullmesh\" } ] }",
+	  "interfaces[0].mptcp: \"signal fullmesh\": signal and fullmesh "
+	  "exclude each other" },
+	{ "mptcp without an address",
+	  "{ \"interfaces\": [ { " PIPE ", \"mptcp\": \"subflow\" } ] }",
+	  "interfaces[0].mptcp: \"subflow\": needs ip or ipv6 too: its "
+	  "endpoint is the interface's address" },
+	{ "mptcp_id 0",
+	  "{ \"interfaces\": [ { " PIPE4 ", \"mptcp\": \"subflow\", "
+	  "\"mptcp_id\": 0 } ] }",
+	  "interfaces[0].mptcp_id: 0: expected 1..255" },
+	{ "mptcp_id without mptcp",
+	  "{ \"interfaces\": [ { " PIPE4 ", \"mptcp_id\": \"3\" } ] }",
+	  "interfaces[0].mptcp_id: \"3\": needs mptcp too" },
+	{ "mptcp_id for two addresses",
+	  "{ \"interfaces\": [ { " PIPE46 ", \"mptcp\": \"subflow\", "
+	  "\"mptcp_id\": 3 } ] }",
+	  "interfaces[0].mptcp_id: 3: the interface has ip and ipv6, an "
+	  "endpoint each: one id cannot name both" },
+	{ "mptcp_id twice",
+	  "{ \"interfaces\": [ { " PIPE4 ", \"mptcp\": \"subflow\", "
+	  "\"mptcp_id\": 3 }, { " PIPE4 ", \"mptcp\": \"signal\", "
+	  "\"mptcp_id\": 3 } ] }",
+	  "interfaces[1].mptcp_id: 3: also the id of interfaces[0]: expected "
+	  "one of its own" },
+	{ "mptcp_port with subflow",
+	  "{ \"interfaces\": [ { " PIPE4 ", \"mptcp\": \"signal,subflow\", "
+	  "\"mptcp_port\": 80 } ] }",
+	  "interfaces[0].mptcp_port: 80: needs signal in mptcp, without "
+	  "subflow (the port is announced and listened on)" },
+	{ "mptcp_port 70000",
+	  "{ \"interfaces\": [ { " PIPE4 ", \"mptcp\": \"signal\", "
+	  "\"mptcp_port\": 70000 } ] }",
+	  "interfaces[0].mptcp_port: 70000: expected 1..65535" },
+	{ "ten MPTCP endpoints",
+	  "{ \"interfaces\": [ " EP2 ", " EP2 ", " EP2 ", " EP2 ", " EP2 " ] }",
+	  "interfaces[4].mptcp: \"subflow\": more than 8 endpoints "
+	  "(LKL_MPTCP_ENDPOINTS_MAX), the most the kernel takes" },
+	{ "mptcp_limits not an object", "{ \"mptcp_limits\": 2 }",
+	  "mptcp_limits: 2: expected an object with subflows and/or "
+	  "add_addr_accepted" },
+	{ "mptcp_limits empty", "{ \"mptcp_limits\": {} }",
+	  "mptcp_limits: {}: expected an object with subflows and/or "
+	  "add_addr_accepted" },
+	{ "mptcp_limits.subflows 9",
+	  "{ \"mptcp_limits\": { \"subflows\": 9 } }",
+	  "mptcp_limits.subflows: 9: expected 0..8" },
+	{ "mptcp_limits: unknown key",
+	  "{ \"mptcp_limits\": { \"subflow\": 2 } }",
+	  "mptcp_limits.subflow: unknown key (expected one of: subflows, "
+	  "add_addr_accepted)" },
+	{ "hijack_mptcp 2", "{ \"hijack_mptcp\": 2 }",
+	  "hijack_mptcp: 2: expected 0..1" },
 };
 
 static void test_bad_configs(void)
@@ -297,6 +387,18 @@ static void check_loaded(const struct lkl_config *c)
 	CHECK("dump: two paths", c->dump_count == 2 &&
 				 !strcmp(c->dump[1], "/proc/net/dev"));
 	CHECK_STR("boot_cmdline", c->boot_cmdline, "loglevel=4");
+	CHECK("mptcp \"subflow, backup\"",
+	      a->has_mptcp && a->mptcp_flags == (LKL_MPTCP_FLAG_SUBFLOW |
+						 LKL_MPTCP_FLAG_BACKUP) &&
+	      !a->mptcp_id && !a->mptcp_port);
+	CHECK("mptcp [\"signal\"], id 7, port 5555",
+	      b->has_mptcp && b->mptcp_flags == LKL_MPTCP_FLAG_SIGNAL &&
+	      b->mptcp_id == 7 && b->mptcp_port == 5555);
+	CHECK("mptcp_limits 3 and \"4\"",
+	      c->has_mptcp_subflows && c->mptcp_subflows == 3 &&
+	      c->has_mptcp_add_addr_accepted &&
+	      c->mptcp_add_addr_accepted == 4);
+	CHECK_EQ("hijack_mptcp true", c->hijack_mptcp, 1);
 }
 
 /* A socketpair whose LKL end is @fd; the host end is returned. */
@@ -315,6 +417,12 @@ static int wire(int fd)
 static const char bad_qdisc_json[] =
 	"{ \"interfaces\": [ { \"type\": \"pipe\", \"param\": \"102\", "
 	"\"mac\": \"02:00:00:00:00:0c\", \"qdisc\": \"nosuchqdisc\" } ] }";
+
+/* An endpoint whose id two-pipes.json's interface B already has. */
+static const char bad_mptcp_json[] =
+	"{ \"interfaces\": [ { \"type\": \"pipe\", \"param\": \"104\", "
+	"\"mac\": \"02:00:00:00:00:10\", \"ip\": \"10.6.0.1\", "
+	"\"masklen\": 24, \"mptcp\": \"subflow\", \"mptcp_id\": 7 } ] }";
 
 /* Host interfaces, made in our own network namespace. */
 static const char tap_json[] =
@@ -417,6 +525,64 @@ static int if_name(int ifindex, char *name, size_t len)
 	return -1;
 }
 
+/* Whether the kernel lists endpoint @want, field for field. */
+static void check_endpoint(const struct lkl_mptcp_endpoint *eps, int n,
+			   const struct lkl_mptcp_endpoint *want,
+			   const char *name)
+{
+	const struct lkl_mptcp_endpoint *e = NULL;
+	int i;
+
+	for (i = 0; i < n && i < LKL_MPTCP_ENDPOINTS_MAX; i++)
+		if (eps[i].id == want->id)
+			e = &eps[i];
+	check(e && e->af == want->af && e->port == want->port &&
+	      e->ifindex == want->ifindex && e->flags == want->flags &&
+	      !memcmp(e->addr, want->addr, want->af == LKL_AF_INET ? 4 : 16),
+	      name, "id %d: %s; af %d port %d ifindex %d flags 0x%x", want->id,
+	      e ? "differs" : "not listed", e ? e->af : 0, e ? e->port : 0,
+	      e ? e->ifindex : 0, e ? e->flags : 0);
+}
+
+/* The endpoints and limits that "mptcp" and "mptcp_limits" made. */
+static void check_mptcp_applied(const struct lkl_config *c)
+{
+	const struct lkl_config_iface *a = &c->ifaces[0], *b = &c->ifaces[1];
+	struct lkl_mptcp_endpoint eps[LKL_MPTCP_ENDPOINTS_MAX], want;
+	unsigned int subflows = 0, add_addr = 0;
+	int n;
+
+	CHECK("A's endpoint ids set, one per address",
+	      a->mptcp_id4 > 0 && a->mptcp_id6 > 0 &&
+	      a->mptcp_id4 != a->mptcp_id6);
+	CHECK("B's endpoint id is 7, IPv4 only",
+	      b->mptcp_id4 == 7 && b->mptcp_id6 == 0);
+	n = lkl_mptcp_endpoint_list(eps, LKL_MPTCP_ENDPOINTS_MAX);
+	CHECK_EQ("the kernel lists 3 endpoints", n, 3);
+	memset(&want, 0, sizeof(want));
+	want.id = a->mptcp_id4;
+	want.af = LKL_AF_INET;
+	memcpy(want.addr, &a->ip, 4);
+	want.ifindex = a->ifindex;
+	want.flags = LKL_MPTCP_FLAG_SUBFLOW | LKL_MPTCP_FLAG_BACKUP;
+	check_endpoint(eps, n, &want, "10.1.0.1 subflow,backup dev A");
+	want.id = a->mptcp_id6;
+	want.af = LKL_AF_INET6;
+	memcpy(want.addr, a->ipv6, 16);
+	check_endpoint(eps, n, &want, "fd01::1 subflow,backup dev A");
+	memset(&want, 0, sizeof(want));
+	want.id = 7;
+	want.af = LKL_AF_INET;
+	memcpy(want.addr, &b->ip, 4);
+	want.port = 5555;
+	want.ifindex = b->ifindex;
+	want.flags = LKL_MPTCP_FLAG_SIGNAL;
+	check_endpoint(eps, n, &want, "10.2.0.1 port 5555 signal id 7 dev B");
+	CHECK_EQ("lkl_mptcp_get_limits", lkl_mptcp_get_limits(&subflows,
+							       &add_addr), 0);
+	CHECK("limits 3 and 4", subflows == 3 && add_addr == 4);
+}
+
 static void check_applied(const struct lkl_config *c)
 {
 	static const unsigned char gw_mac_a[6] = { 2, 0, 0, 0, 1, 0xa };
@@ -485,6 +651,7 @@ static void check_applied(const struct lkl_config *c)
 	snprintf(path, sizeof(path), "/sysfs/class/net/%s/mtu", name);
 	read_lkl_file(path, buf, sizeof(buf));
 	CHECK_STR("A's mtu is 1400", buf, "1400\n");
+	check_mptcp_applied(c);
 }
 
 /* Whether interface @n of @c has address @want/24 (network order). */
@@ -545,9 +712,28 @@ static void check_json_apply_error(const char *json, const char *name,
 	lkl_config_free(c);
 }
 
+/* A limit not given keeps its value (3 and 4: two-pipes.json's). */
+static void test_mptcp_partial_limits(void)
+{
+	unsigned int subflows = 0, add_addr = 0;
+	struct lkl_config *c;
+	int r;
+
+	c = load("{ \"mptcp_limits\": { \"add_addr_accepted\": 1 } }",
+		 "load add_addr_accepted alone");
+	r = c ? lkl_config_apply(c, err, sizeof(err)) : -1;
+	check(r == 0, "apply add_addr_accepted alone", "%d: %s", r, err);
+	lkl_mptcp_get_limits(&subflows, &add_addr);
+	check(subflows == 3 && add_addr == 1,
+	      "subflows kept (3), add_addr_accepted set (1)", "%u and %u",
+	      subflows, add_addr);
+	lkl_config_free(c);
+}
+
 /* Errors only a running kernel gives. */
 static void test_apply_errors(struct lkl_config *applied,
-			      struct lkl_config *bad_qdisc)
+			      struct lkl_config *bad_qdisc,
+			      struct lkl_config *bad_mptcp)
 {
 	test_section("errors after boot", 30);
 	check_apply_error(applied, "applied twice", -LKL_EEXIST,
@@ -556,6 +742,9 @@ static void test_apply_errors(struct lkl_config *applied,
 	check_apply_error(bad_qdisc, "unknown qdisc", -LKL_ENOENT,
 			  "interfaces[0].qdisc: \"nosuchqdisc\": "
 			  "lkl_qdisc_add: No such file or directory");
+	check_apply_error(bad_mptcp, "MPTCP endpoint id in use", -LKL_EBUSY,
+			  "interfaces[0].mptcp: \"10.6.0.1 subflow\": "
+			  "lkl_mptcp_endpoint_add: Device or resource busy");
 	check_json_apply_error("{ \"sysctl\": \"net.ipv4.no_such_sysctl=1\" }",
 			       "unknown sysctl", -LKL_ENOENT,
 			       "sysctl: \"net.ipv4.no_such_sysctl=1\": "
@@ -598,8 +787,8 @@ static void test_add_error(void)
 
 int main(void)
 {
-	struct lkl_config *cfg = NULL, *bad_qdisc, *tap, *veth;
-	int host_a, host_b, host_q, r;
+	struct lkl_config *cfg = NULL, *bad_qdisc, *bad_mptcp, *tap, *veth;
+	int host_a, host_b, host_q, host_m, r;
 	char cmdline[256], small[10] = "";
 
 	test_bad_configs();
@@ -616,7 +805,9 @@ int main(void)
 	host_a = wire(FD_A);
 	host_b = wire(FD_B);
 	host_q = wire(FD_BAD_QDISC);
-	CHECK("socketpairs", host_a >= 0 && host_b >= 0 && host_q >= 0);
+	host_m = wire(FD_BAD_MPTCP);
+	CHECK("socketpairs", host_a >= 0 && host_b >= 0 && host_q >= 0 &&
+			     host_m >= 0);
 	r = lkl_config_add_netdevs(cfg, err, sizeof(err));
 	if (!check(r == 0, "add the devices", "%d: %s", r, err))
 		return test_done();
@@ -630,6 +821,12 @@ int main(void)
 			 lkl_config_add_netdevs(bad_qdisc, err, sizeof(err)),
 			 0);
 	close(FD_BAD_QDISC);
+	bad_mptcp = load(bad_mptcp_json, "load the endpoint with a taken id");
+	if (bad_mptcp)
+		CHECK_EQ("add its device",
+			 lkl_config_add_netdevs(bad_mptcp, err, sizeof(err)),
+			 0);
+	close(FD_BAD_MPTCP);
 	add_host_ifaces(&tap, &veth);
 
 	r = lkl_config_boot_cmdline(cfg, "mem=64M", cmdline, sizeof(cmdline));
@@ -649,17 +846,20 @@ int main(void)
 	if (check(r == 0, "apply", "%d: %s", r, err))
 		check_applied(cfg);
 	check_host_ifaces(tap, veth);
-	if (bad_qdisc)
-		test_apply_errors(cfg, bad_qdisc);
+	if (bad_qdisc && bad_mptcp)
+		test_apply_errors(cfg, bad_qdisc, bad_mptcp);
+	test_mptcp_partial_limits();
 
 	test_section("halt", 60);
 	CHECK_EQ("lkl_sys_halt", lkl_sys_halt(), 0);
 	lkl_config_free(cfg);
 	lkl_config_free(bad_qdisc);
+	lkl_config_free(bad_mptcp);
 	lkl_config_free(tap);
 	lkl_config_free(veth);
 	close(host_a);
 	close(host_b);
 	close(host_q);
+	close(host_m);
 	return test_done();
 }
