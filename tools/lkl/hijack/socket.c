@@ -11,6 +11,7 @@
  * sent (or a signal or timeout ends it with a partial count), as the
  * host kernel does; so does a recv with MSG_WAITALL.
  */
+#include <netinet/in.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include <time.h>
 
 #include <lkl.h>
+#include <lkl/linux/in.h>
 
 #include "hijack.h"
 
@@ -37,10 +39,33 @@ _Static_assert(sizeof(struct iovec) == sizeof(struct lkl_iovec),
 #define LMSG(m)		((struct lkl_user_msghdr *)(m))
 
 
+/* The error queue never waits: empty, it is EAGAIN at once. */
 static int blocking(int lfd, int flags)
 {
-	return !(flags & MSG_DONTWAIT) &&
+	return !(flags & (MSG_DONTWAIT | MSG_ERRQUEUE)) &&
 	       !atomic_load(&fdt_file(lfd)->nonblock);
+}
+
+/*
+ * LKL_HIJACK_MPTCP: a TCP socket is made an MPTCP one, as mptcpize does
+ * on the host; where LKL refuses MPTCP (net.mptcp.enabled=0) it stays
+ * TCP.  A peer without MPTCP gets plain TCP all the same.
+ */
+static long new_socket(int domain, int type, int protocol)
+{
+	int ltype = (type & ~SOCK_FLAGS) | LKL_SOCK_NONBLOCK;
+	long lfd;
+
+	if (config_mptcp() && (domain == AF_INET || domain == AF_INET6) &&
+	    (type & ~SOCK_FLAGS) == SOCK_STREAM &&
+	    (protocol == 0 || protocol == IPPROTO_TCP)) {
+		lfd = lkl_sys_socket(domain, ltype, LKL_IPPROTO_MPTCP);
+		if (lfd != -LKL_ENOPROTOOPT && lfd != -LKL_EPROTONOSUPPORT)
+			return lfd;
+		hijack_log("no MPTCP socket (%s): a TCP one",
+			   lkl_strerror((int)lfd));
+	}
+	return lkl_sys_socket(domain, ltype, protocol);
 }
 
 /* A new LKL socket: the kernel runs, and @domain is LKL's. */
@@ -51,8 +76,7 @@ static int lkl_socket(int domain, int type, int protocol)
 
 	if (r)
 		return hijack_ret(-r);
-	lfd = lkl_sys_socket(domain, (type & ~SOCK_FLAGS) | LKL_SOCK_NONBLOCK,
-			     protocol);
+	lfd = new_socket(domain, type, protocol);
 	if (lfd < 0)
 		return hijack_ret(lfd);
 	return hijack_ret(fdt_install((int)lfd, type & ~SOCK_FLAGS,
@@ -152,23 +176,29 @@ int accept(int fd, struct sockaddr *addr, socklen_t *len)
  * interrupted, it returns EINTR and the handshake goes on, as on the
  * host; timed out (SO_SNDTIMEO), EINPROGRESS.
  */
-int connect(int fd, const struct sockaddr *addr, socklen_t len)
+static long connect_wait(int lfd)
 {
 	int err = 0, elen = sizeof(err);
+	long r = hijack_block(lfd, POLLOUT);
+
+	if (r == -EAGAIN)
+		return -EINPROGRESS;
+	if (r)
+		return r;
+	r = lkl_sys_getsockopt(lfd, LKL_SOL_SOCKET, LKL_SO_ERROR, (char *)&err,
+			       &elen);
+	return r ? r : -err;
+}
+
+int connect(int fd, const struct sockaddr *addr, socklen_t len)
+{
 	long r;
 
 	ROUTE(fd, real.connect(fd, addr, len));
 	r = lkl_sys_connect(lfd, LSA(addr), (int)len);
 	if (r != -EINPROGRESS || !blocking(lfd, 0))
 		return hijack_ret(r);
-	r = hijack_block(lfd, POLLOUT);
-	if (r == -EAGAIN)
-		return hijack_ret(-EINPROGRESS);
-	if (r)
-		return hijack_ret(r);
-	r = lkl_sys_getsockopt(lfd, LKL_SOL_SOCKET, LKL_SO_ERROR, (char *)&err,
-			       &elen);
-	return hijack_ret(r ? r : -err);
+	return hijack_ret(connect_wait(lfd));
 }
 
 int shutdown(int fd, int how)
@@ -283,7 +313,19 @@ long hijack_sendmsg(int lfd, const struct msghdr *msg, int flags)
 
 	while (!r) {
 		r = lkl_sys_sendmsg(lfd, LMSG(&m), flags | MSG_DONTWAIT);
+		if (r == -EINPROGRESS && block && stream && !total) {
+			/*
+			 * A send that connects (MSG_FASTOPEN, or after
+			 * TCP_FASTOPEN_CONNECT) waits for the handshake as
+			 * connect() does, then sends as on the host.
+			 */
+			r = connect_wait(lfd);
+			flags &= ~MSG_FASTOPEN;
+			continue;
+		}
 		if (r >= 0) {
+			/* The connecting send, if any, is done. */
+			flags &= ~MSG_FASTOPEN;
 			total += (size_t)r;
 			if (!block || !stream || total >= len)
 				break;
