@@ -14,7 +14,7 @@ build_pkgs="make gcc libc6-dev binutils flex bison bc python3 ccache
 	linux-source-6.12 xz-utils libfuse3-dev fuse3 libarchive-dev pkg-config
 	libcjson-dev"
 test_pkgs="procps e2fsprogs dosfstools btrfs-progs xfsprogs iproute2 iputils-ping
-	musl-tools iperf3 curl socat"
+	musl-tools iperf3 curl socat nginx-light"
 
 cross_pkgs="gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 	gcc-arm-linux-gnueabihf libc6-dev-armhf-cross
@@ -41,5 +41,16 @@ if [ "$(id -u)" != 0 ]; then
 	exit 1
 fi
 echo "Installing:$missing"
+# nginx-light starts its service when installed: tests run nginx of their
+# own, and a service that cannot start (port 80 taken, no init in a
+# container) would fail the install.  A policy-rc.d, which invoke-rc.d and
+# deb-systemd-invoke obey, forbids starting any while apt-get runs (one
+# the system has already is left as it is).
+policy=/usr/sbin/policy-rc.d
+if [ ! -e $policy ]; then
+	trap 'rm -f $policy' EXIT
+	printf '#!/bin/sh\nexit 101\n' >$policy
+	chmod 755 $policy
+fi
 apt-get update -q
 DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing

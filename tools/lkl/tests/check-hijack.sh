@@ -32,15 +32,9 @@ srcdir=$(cd "$(dirname "$0")" && pwd)
 . "$srcdir/netns-lib.sh"
 
 BIG=$((64 << 20))
-hijack=$bindir/lkl-hijack
 NET_ENV="LKL_HIJACK_NET_IFTYPE=tap LKL_HIJACK_NET_IFPARAMS=lkltap0 \
 LKL_HIJACK_NET_IP=10.77.0.1 LKL_HIJACK_NET_NETMASK_LEN=24"
-
-if [ -z "$bindir" ] || [ ! -x "$hijack" ] ||
-   [ ! -r "$bindir/../lib/liblkl-hijack.so" ]; then
-	bad "lkl-hijack and liblkl-hijack.so built" "not found from '${bindir}'"
-	summary
-fi
+hijack_built
 
 # run_c NAME PROG ARGS: a test.h program's checks, counted here, each
 # line labelled with NAME.
@@ -133,48 +127,12 @@ rm -rf "$jtmp"
 
 netns_init hijack "$bindir" curl socat sha256sum
 netns_setup
-if ! {
-	ip -n "$lns" tuntap add dev lkltap0 mode tap &&
-	ip -n "$lns" link add lklbr0 type bridge forward_delay 0 stp_state 0 &&
-	ip -n "$lns" link set lkltap0 master lklbr0 &&
-	ip -n "$lns" link set lklv0 master lklbr0 &&
-	ip -n "$lns" link set lkltap0 up && ip -n "$lns" link set lklbr0 up &&
-	ip -n "$lns" addr add 10.77.0.3/24 dev lklbr0
-} >"$tmp/tap.log" 2>&1; then
-	bad "TAP lkltap0 bridged to lklv0" "$(tr '\n' ' ' <"$tmp/tap.log")"
-	summary
-fi
-ok "TAP lkltap0 bridged to lklv0"
-
-pids=
-# Called by netns-lib.sh's exit trap.
-# shellcheck disable=SC2317
-netns_cleanup() {
-	local p
-
-	for p in $pids; do
-		kill "$p" 2>/dev/null
-	done
-}
+netns_tap "$lns" lkltap0 lklbr0 lklv0 10.77.0.3
 
 # hj CMD...: CMD hijacked, in LKL's namespace, on the TAP.
 hj() {
 	# shellcheck disable=SC2086  # NET_ENV is words on purpose
 	timeout -k 5 300 ip netns exec "$lns" env $NET_ENV "$hijack" "$@"
-}
-
-# tap_bytes rx|tx: the host's count for the TAP (tx: towards LKL).
-tap_bytes() {
-	ip netns exec "$lns" cat "/sys/class/net/lkltap0/statistics/${1}_bytes"
-}
-
-# wait_port NS PORT: until something listens on TCP PORT in NS.
-wait_port() {
-	for _ in $(seq 100); do
-		ip netns exec "$1" ss -Hltn "sport = :$2" | grep -q . && return 0
-		sleep 0.1
-	done
-	return 1
 }
 
 mkdir -p "$tmp/www"
@@ -211,10 +169,10 @@ ip netns exec "$pns" python3 -m http.server --bind 10.77.0.2 8000 \
 	--directory "$tmp/www" >"$tmp/http.log" 2>&1 &
 pids="$pids $!"
 if wait_port "$pns" 8000; then
-	tx0=$(tap_bytes tx)
+	tx0=$(tap_bytes "$lns" lkltap0 tx)
 	hj curl -sS -o "$tmp/got" http://10.77.0.2:8000/big 2>"$tmp/curl.log"
 	rc=$?
-	tx1=$(tap_bytes tx)
+	tx1=$(tap_bytes "$lns" lkltap0 tx)
 	if [ $rc -eq 0 ] && [ "$(sha256sum <"$tmp/got")" = "$want" ]; then
 		ok "hijacked curl fetched 64 MiB from a native http.server, content identical"
 	else
@@ -273,11 +231,11 @@ for _ in $(seq 100); do
 	sleep 0.1
 done
 if [ -n "$up" ]; then
-	rx0=$(tap_bytes rx)
+	rx0=$(tap_bytes "$lns" lkltap0 rx)
 	ip netns exec "$pns" timeout 120 curl -sS -o "$tmp/got" \
 		http://10.77.0.1:8001/big 2>"$tmp/curl.log"
 	rc=$?
-	rx1=$(tap_bytes rx)
+	rx1=$(tap_bytes "$lns" lkltap0 rx)
 	if [ $rc -eq 0 ] && [ "$(sha256sum <"$tmp/got")" = "$want" ] &&
 	   [ $((rx1 - rx0)) -ge $BIG ]; then
 		ok "native curl fetched 64 MiB from a hijacked http.server through the TAP ($((rx1 - rx0)) bytes)"

@@ -23,16 +23,34 @@
 #   run_lkl TYPE PARAM OFFLOAD  one run of net-tap (net-tap.c), in $lns,
 #                            its checks counted here, labelled with
 #                            "[TYPE offload OFFLOAD]"
+#   hijack_built             sets $hijack (BINDIR's lkl-hijack); fails and
+#                            ends the test unless it and
+#                            liblkl-hijack.so are built
+#   netns_tap NS TAP BRIDGE PORT [ADDR]  a TAP for a hijacked program in
+#                            NS, on a new bridge with the device PORT;
+#                            ADDR/24 on the bridge (the host's stack on
+#                            the same path); fails and ends the test if
+#                            it cannot
+#   tap_bytes NS TAP rx|tx   the host's byte count of TAP (tx: towards LKL)
+#   wait_port NS PORT        until something (of the host's) listens on
+#                            TCP PORT in NS, up to 10 s
 #   netns_done               the server must still serve; then summary
-# A test may define netns_cleanup, run first by the trap.
+# A test may define netns_cleanup, run first by the trap; the processes
+# whose pids it adds to $pids are killed next.
 
 PATH=$PATH:/sbin:/usr/sbin
 T=300			# seconds for each run of the LKL program
 server_pid=
 tmp=
+pids=
 
 netns_exit() {
+	local p
+
 	[ "$(type -t netns_cleanup)" = function ] && netns_cleanup
+	for p in $pids; do
+		kill "$p" 2>/dev/null
+	done
 	[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
 	ip netns del "$lns" 2>/dev/null
 	ip netns del "$pns" 2>/dev/null
@@ -127,6 +145,44 @@ netns_server() {
 		bad "native server listening" "$(tr '\n' ' ' <"$tmp/server.log")"
 		summary
 	fi
+}
+
+hijack_built() {
+	hijack=$bindir/lkl-hijack
+	if [ -z "$bindir" ] || [ ! -x "$hijack" ] ||
+	   [ ! -r "$bindir/../lib/liblkl-hijack.so" ]; then
+		bad "lkl-hijack and liblkl-hijack.so built" "not found from '${bindir}'"
+		summary
+	fi
+}
+
+netns_tap() {
+	local ns=$1 tap=$2 br=$3 port=$4 addr=${5:-}
+
+	if ! {
+		ip -n "$ns" tuntap add dev "$tap" mode tap &&
+		ip -n "$ns" link add "$br" type bridge forward_delay 0 stp_state 0 &&
+		ip -n "$ns" link set "$tap" master "$br" &&
+		ip -n "$ns" link set "$port" master "$br" &&
+		ip -n "$ns" link set "$tap" up && ip -n "$ns" link set "$br" up &&
+		{ [ -z "$addr" ] || ip -n "$ns" addr add "$addr/24" dev "$br"; }
+	} >"$tmp/tap.log" 2>&1; then
+		bad "TAP $tap bridged to $port" "$(tr '\n' ' ' <"$tmp/tap.log")"
+		summary
+	fi
+	ok "TAP $tap bridged to $port"
+}
+
+tap_bytes() {
+	ip netns exec "$1" cat "/sys/class/net/$2/statistics/${3}_bytes"
+}
+
+wait_port() {
+	for _ in $(seq 100); do
+		ip netns exec "$1" ss -Hltn "sport = :$2" | grep -q . && return 0
+		sleep 0.1
+	done
+	return 1
 }
 
 run_lkl() {
