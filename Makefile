@@ -109,7 +109,7 @@ KVERSION = $(shell $(MAKE) -s -C $(KTREE) kernelversion 2>/dev/null)
 SONAME = liblkl.so.$(word 1,$(subst ., ,$(KVERSION))).$(word 2,$(subst ., ,$(KVERSION)))
 
 PROGRAMS := boot host-ops-test large-file lkl-demo lkl-bench lkl-disk-bench header-conflicts disk cptofs net-pipe net-config net-tap mptcp-pipe net-gso \
-	$(if $(HAVE_CJSON),config-json lkl-net-bench)
+	lkl-hijack-bench $(if $(HAVE_CJSON),config-json lkl-net-bench)
 
 .PHONY: all lib kernel headers programs test test-musl test-kunit demo bench deps clean distclean help
 .PHONY: install uninstall
@@ -220,7 +220,8 @@ $(BINDIR)/boot: tools/lkl/tests/boot.c tools/lkl/tests/test.h tools/lkl/tests/ho
 $(BINDIR)/lkl-demo: tools/lkl/demo/demo.c $(LIBDIR)/liblkl.a
 $(BINDIR)/lkl-bench: tools/lkl/bench/bench.c $(LIBDIR)/liblkl.a
 $(BINDIR)/lkl-disk-bench: tools/lkl/bench/disk-bench.c $(LIBDIR)/liblkl.a
-$(BINDIR)/lkl-net-bench: tools/lkl/bench/net-bench.c tools/lkl/tests/host-util.h tools/lkl/tests/lkl-util.h $(LIBDIR)/liblkl.a
+$(BINDIR)/lkl-net-bench: tools/lkl/bench/net-bench.c tools/lkl/bench/round-trip.h tools/lkl/tests/host-util.h tools/lkl/tests/lkl-util.h $(LIBDIR)/liblkl.a
+$(BINDIR)/lkl-hijack-bench: tools/lkl/bench/hijack-bench.c tools/lkl/bench/round-trip.h tools/lkl/tests/host-util.h $(LIBDIR)/liblkl.a
 $(BINDIR)/host-ops-test: tools/lkl/tests/host-ops-test.c $(LIBDIR)/liblkl.a
 $(BINDIR)/header-conflicts: tools/lkl/tests/header-conflicts.c $(LIBDIR)/liblkl.a
 $(BINDIR)/large-file: tools/lkl/tests/large-file.c tools/lkl/tests/test.h $(LIBDIR)/liblkl.a
@@ -324,6 +325,7 @@ bench: all
 	$(BINDIR)/lkl-bench
 	$(BINDIR)/lkl-disk-bench $(OUT)
 	tools/lkl/bench/net-bench.sh $(BINDIR)
+	tools/lkl/bench/hijack-bench.sh $(BINDIR)
 
 # A cross target builds what its tests need (the library and the
 # programs of CROSS_TESTS), not all: a program that does not build for

@@ -51,22 +51,18 @@
 
 #include "../tests/host-util.h"
 #include "../tests/lkl-util.h"
+#include "round-trip.h"
 
 #define PEER		"10.77.0.2"
 #define IPERF_PORT	5201
 #define ECHO_PORT	5300
 #define BLOCK		(128 * 1024)	/* iperf3's default for TCP */
-#define WARMUP		200		/* round trips not counted */
 #define BOOT_ARGS	"mem=256M loglevel=4"
 
 struct xfer {
 	double rate;		/* receiver: bytes per second */
 	double bytes;		/* the client sent or received */
 	double cpu;		/* the client process's CPU seconds */
-};
-
-struct rtt {
-	double median, p99;	/* microseconds */
 };
 
 static _Noreturn void die(const char *fmt, ...)
@@ -92,26 +88,7 @@ static double cpu_sec(int who)
 	       ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
 }
 
-/* ---- The round-trip loop, over host or LKL sockets ---- */
-
-struct sock_ops {
-	long (*send)(long fd, const void *buf, size_t len);
-	long (*recv)(long fd, void *buf, size_t len);
-};
-
-static long host_send(long fd, const void *buf, size_t len)
-{
-	ssize_t r = write((int)fd, buf, len);
-
-	return r < 0 ? -errno : r;
-}
-
-static long host_recv(long fd, void *buf, size_t len)
-{
-	ssize_t r = read((int)fd, buf, len);
-
-	return r < 0 ? -errno : r;
-}
+/* ---- round-trip.h's loop over LKL's sockets ---- */
 
 static long lkl_send(long fd, const void *buf, size_t len)
 {
@@ -123,47 +100,7 @@ static long lkl_recv(long fd, void *buf, size_t len)
 	return lkl_sys_read((unsigned int)fd, buf, len);
 }
 
-static const struct sock_ops host_ops = { host_send, host_recv };
 static const struct sock_ops lkl_ops = { lkl_send, lkl_recv };
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/*
- * @n timed exchanges of one byte each way with the echo server on @fd
- * (after WARMUP untimed ones): 0, or a negative errno.
- */
-static long round_trips(const struct sock_ops *ops, long fd, long n,
-			struct rtt *out)
-{
-	double *t = malloc(n * sizeof(*t)), t0;
-	char c = 'x';
-	long i, r = 0;
-
-	if (!t)
-		return -ENOMEM;
-	for (i = -WARMUP; i < n; i++) {
-		t0 = host_sec();
-		r = ops->send(fd, &c, 1);
-		if (r == 1)
-			r = ops->recv(fd, &c, 1);
-		if (r != 1) {
-			free(t);
-			return r < 0 ? r : -ECONNRESET;
-		}
-		if (i >= 0)
-			t[i] = host_sec() - t0;
-	}
-	qsort(t, n, sizeof(*t), cmp_double);
-	out->median = t[n / 2] * 1e6;
-	out->p99 = t[n * 99 / 100] * 1e6;
-	free(t);
-	return 0;
-}
 
 /* ---- The native control, in the namespace @netns ---- */
 
@@ -318,23 +255,6 @@ static void native_iperf(const char *netns, int secs, int reverse,
 	}
 }
 
-static long host_connect(int port)
-{
-	struct sockaddr_in sin = { .sin_family = AF_INET };
-	int one = 1, fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	if (fd < 0)
-		return -errno;
-	sin.sin_port = htons((uint16_t)port);
-	inet_pton(AF_INET, PEER, &sin.sin_addr);
-	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin))) {
-		close(fd);
-		return -errno;
-	}
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	return fd;
-}
-
 /* @n round trips from @netns, in a child process. */
 static void native_rtt(const char *netns, long n, struct rtt *out)
 {
@@ -352,7 +272,7 @@ static void native_rtt(const char *netns, long n, struct rtt *out)
 
 		close(pfd[0]);
 		if (enter_netns(netns) == 0)
-			fd = host_connect(ECHO_PORT);
+			fd = host_connect(PEER, ECHO_PORT);
 		r = fd < 0 ? fd : round_trips(&host_ops, fd, n, out);
 		if (write(pfd[1], &r, sizeof(r)) != sizeof(r) ||
 		    (!r && write(pfd[1], out, sizeof(*out)) != sizeof(*out)))
