@@ -55,6 +55,7 @@ static struct {
 	unsigned int linger;
 	unsigned int spin_us;
 	unsigned long long host_families;	/* bit per AF_* */
+	int mptcp;		/* TCP sockets made MPTCP ones */
 	int netdev;		/* the device's id, -1 */
 	int forked;		/* in a fork's child: no devices */
 #ifdef HIJACK_JSON
@@ -68,7 +69,8 @@ static const char *const known[] = {
 	"NET_IFTYPE", "NET_IFPARAMS", "NET_IP", "NET_NETMASK_LEN",
 	"NET_GATEWAY", "NET_IPV6", "NET_GATEWAY6", "NET_MAC", "NET_MTU",
 	"OFFLOAD", "SYSCTL", "MOUNT", "DEBUG", "BOOT_CMDLINE",
-	"CONFIG_FILE", "HOST_FAMILIES", "EXIT_LINGER", "SPIN_US", NULL
+	"CONFIG_FILE", "HOST_FAMILIES", "EXIT_LINGER", "SPIN_US", "MPTCP",
+	NULL
 };
 
 static const struct {
@@ -354,6 +356,9 @@ static void load_json(void)
 		hijack_debug = (int)(cfg.json->debug & INT_MAX);
 	if (cfg.json->singlecpu)
 		single_cpu();
+	/* LKL_HIJACK_MPTCP, when given, wins (as LKL_HIJACK_DEBUG does). */
+	if (!env("MPTCP"))
+		cfg.mptcp = cfg.json->hijack_mptcp;
 }
 #endif
 
@@ -369,6 +374,8 @@ static void load_all(void)
 	if (env("SPIN_US"))
 		cfg.spin_us = (unsigned int)number("SPIN_US", 0, 1000000);
 	load_families();
+	if (env("MPTCP"))
+		cfg.mptcp = (int)number("MPTCP", 0, 1);
 	if (env("CONFIG_FILE")) {
 #ifdef HIJACK_JSON
 		load_json();
@@ -407,6 +414,12 @@ int config_family_is_lkl(int family)
 	if (family < 0 || family >= 64)
 		return 1;
 	return !(cfg.host_families & (1ULL << family));
+}
+
+int config_mptcp(void)
+{
+	config_load();
+	return cfg.mptcp;
 }
 
 unsigned int config_spin_us(void)

@@ -111,6 +111,12 @@ int config_apply(char *err, size_t len);
 void config_forked_child(void);
 
 /*
+ * Whether TCP sockets are made MPTCP ones (LKL_HIJACK_MPTCP, or the
+ * JSON's "hijack_mptcp").
+ */
+int config_mptcp(void);
+
+/*
  * Microseconds a thread that would block asks LKL again without
  * blocking (yielding the CPU in between) before it waits in the host
  * (LKL_HIJACK_SPIN_US, default 100).

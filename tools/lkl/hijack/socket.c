@@ -11,6 +11,7 @@
  * sent (or a signal or timeout ends it with a partial count), as the
  * host kernel does; so does a recv with MSG_WAITALL.
  */
+#include <netinet/in.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include <time.h>
 
 #include <lkl.h>
+#include <lkl/linux/in.h>
 
 #include "hijack.h"
 
@@ -44,6 +46,28 @@ static int blocking(int lfd, int flags)
 	       !atomic_load(&fdt_file(lfd)->nonblock);
 }
 
+/*
+ * LKL_HIJACK_MPTCP: a TCP socket is made an MPTCP one, as mptcpize does
+ * on the host; where LKL refuses MPTCP (net.mptcp.enabled=0) it stays
+ * TCP.  A peer without MPTCP gets plain TCP all the same.
+ */
+static long new_socket(int domain, int type, int protocol)
+{
+	int ltype = (type & ~SOCK_FLAGS) | LKL_SOCK_NONBLOCK;
+	long lfd;
+
+	if (config_mptcp() && (domain == AF_INET || domain == AF_INET6) &&
+	    (type & ~SOCK_FLAGS) == SOCK_STREAM &&
+	    (protocol == 0 || protocol == IPPROTO_TCP)) {
+		lfd = lkl_sys_socket(domain, ltype, LKL_IPPROTO_MPTCP);
+		if (lfd != -LKL_ENOPROTOOPT && lfd != -LKL_EPROTONOSUPPORT)
+			return lfd;
+		hijack_log("no MPTCP socket (%s): a TCP one",
+			   lkl_strerror((int)lfd));
+	}
+	return lkl_sys_socket(domain, ltype, protocol);
+}
+
 /* A new LKL socket: the kernel runs, and @domain is LKL's. */
 static int lkl_socket(int domain, int type, int protocol)
 {
@@ -52,8 +76,7 @@ static int lkl_socket(int domain, int type, int protocol)
 
 	if (r)
 		return hijack_ret(-r);
-	lfd = lkl_sys_socket(domain, (type & ~SOCK_FLAGS) | LKL_SOCK_NONBLOCK,
-			     protocol);
+	lfd = new_socket(domain, type, protocol);
 	if (lfd < 0)
 		return hijack_ret(lfd);
 	return hijack_ret(fdt_install((int)lfd, type & ~SOCK_FLAGS,

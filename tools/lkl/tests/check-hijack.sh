@@ -7,8 +7,9 @@
 #
 # Without root: the hijack-poll and hijack-signal programs, natively
 # (the host kernel's answers, which the checks expect) and then under
-# the hijack on LKL's loopback; hijack-fork under the hijack; a bad
-# configuration stops a program before main().  As root, in two private namespaces (netns-lib.sh):
+# the hijack on LKL's loopback; hijack-fork under the hijack;
+# hijack-mptcp with and without LKL_HIJACK_MPTCP (and the JSON's
+# "hijack_mptcp"); a bad configuration stops a program before main().  As root, in two private namespaces (netns-lib.sh):
 # LKL's side has a TAP lkltap0 bridged to the veth lklv0; LKL is
 # 10.77.0.1/24, the native peer 10.77.0.2/24 (ping checks the path),
 # and the host's stack in
@@ -75,6 +76,82 @@ if [ -x "$bindir/hijack-fork" ]; then
 	run_c "hijacked hijack-fork" timeout -k 5 120 "$hijack" "$bindir/hijack-fork"
 else
 	bad "hijack-fork built" "not in $bindir"
+fi
+
+# LKL_HIJACK_MPTCP / the JSON's "hijack_mptcp": TCP sockets become MPTCP
+# ones (hijack-mptcp checks SO_PROTOCOL and MPTCP_INFO of three loopback
+# connections); without it, or with MPTCP disabled in LKL, they stay TCP.
+# The JSON's "dump" of LKL's /proc/net/netstat shows the MPTcpExt counts.
+
+# mptcp_mib FILE NAME: MPTcpExt counter NAME in FILE (a netstat dump).
+mptcp_mib() {
+	awk -v n="$2" '/^MPTcpExt: [0-9]/ { for (i = 2; i <= NF; i++) if (h[i] == n) print $i }
+		       /^MPTcpExt: [A-Z]/ { for (i = 2; i <= NF; i++) h[i] = $i }' "$1"
+}
+
+# err_to FILE CMD...: CMD with its standard error in FILE (run_c's).
+# shellcheck disable=SC2317
+err_to() {
+	local f=$1
+
+	shift
+	"$@" 2>"$f"
+}
+
+# mptcp_counts FILE NAME WANT: MPCapable SYN sent, received, ACK received.
+mptcp_counts() {
+	local c got=
+
+	for c in MPCapableSYNTX MPCapableSYNRX MPCapableACKRX; do
+		got="$got $c=$(mptcp_mib "$1" $c)"
+	done
+	if [ "$got" = " MPCapableSYNTX=$3 MPCapableSYNRX=$3 MPCapableACKRX=$3" ]; then
+		ok "$2: LKL's MPTcpExt counted $3 MPTCP connections"
+	else
+		bad "$2: LKL's MPTcpExt counted $3 MPTCP connections" "$got"
+	fi
+}
+
+mprog=$bindir/hijack-mptcp
+if [ -x "$mprog" ]; then
+	run_c "LKL_HIJACK_MPTCP=1" env LKL_HIJACK_MPTCP=1 \
+		timeout -k 5 120 "$hijack" "$mprog" mptcp
+	run_c "no LKL_HIJACK_MPTCP" timeout -k 5 120 "$hijack" "$mprog" tcp
+	run_c "LKL_HIJACK_MPTCP=1, net.mptcp.enabled=0" env LKL_HIJACK_MPTCP=1 \
+		LKL_HIJACK_SYSCTL=net.mptcp.enabled=0 \
+		timeout -k 5 120 "$hijack" "$mprog" tcp
+	out=$(LKL_HIJACK_MPTCP=2 "$hijack" echo main-ran 2>&1)
+	rc=$?
+	if [ $rc -eq 78 ] &&
+	   [ "$out" = 'lkl-hijack: LKL_HIJACK_MPTCP="2": expected a number from 0 to 1' ]; then
+		ok "LKL_HIJACK_MPTCP=2 stops the program"
+	else
+		bad "LKL_HIJACK_MPTCP=2 stops the program" "status $rc: $out"
+	fi
+	mtmp=$(mktemp -d)
+	echo '{ "hijack_mptcp": true, "dump": "/proc/net/netstat" }' >"$mtmp/on.json"
+	echo '{ "dump": "/proc/net/netstat" }' >"$mtmp/off.json"
+	if "$hijack" -c "$mtmp/off.json" true 2>&1 | grep -q 'has no JSON configuration'; then
+		echo "skip - \"hijack_mptcp\" in the JSON configuration: liblkl-hijack.so was built without cJSON"
+		skip=$((skip + 1))
+	else
+		run_c '"hijack_mptcp": true' err_to "$mtmp/err" \
+			timeout -k 5 120 "$hijack" -c "$mtmp/on.json" "$mprog" mptcp
+		mptcp_counts "$mtmp/err" '"hijack_mptcp": true' 3
+		run_c "no hijack_mptcp" err_to "$mtmp/err" \
+			timeout -k 5 120 "$hijack" -c "$mtmp/off.json" "$mprog" tcp
+		mptcp_counts "$mtmp/err" "no hijack_mptcp" 0
+		run_c "LKL_HIJACK_MPTCP=1 beside a JSON configuration" \
+			err_to "$mtmp/err" env LKL_HIJACK_MPTCP=1 \
+			timeout -k 5 120 "$hijack" -c "$mtmp/off.json" "$mprog" mptcp
+		mptcp_counts "$mtmp/err" "LKL_HIJACK_MPTCP=1 beside a JSON configuration" 3
+		run_c 'LKL_HIJACK_MPTCP=0 wins over "hijack_mptcp": true' \
+			err_to "$mtmp/err" env LKL_HIJACK_MPTCP=0 \
+			timeout -k 5 120 "$hijack" -c "$mtmp/on.json" "$mprog" tcp
+	fi
+	rm -rf "$mtmp"
+else
+	bad "hijack-mptcp built" "not in $bindir"
 fi
 
 # A bad configuration: a message naming it, exit 78, main() never runs.
