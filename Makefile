@@ -108,7 +108,7 @@ LIB_OBJS := $(patsubst tools/lkl/lib/%.c,$(OBJDIR)/lib/%.o,$(LIB_SRCS))
 KVERSION = $(shell $(MAKE) -s -C $(KTREE) kernelversion 2>/dev/null)
 SONAME = liblkl.so.$(word 1,$(subst ., ,$(KVERSION))).$(word 2,$(subst ., ,$(KVERSION)))
 
-PROGRAMS := boot host-ops-test large-file lkl-demo lkl-bench lkl-disk-bench header-conflicts disk cptofs net-pipe net-config net-tap mptcp-pipe net-gso \
+PROGRAMS := boot host-ops-test large-file lkl-demo lkl-bench lkl-disk-bench header-conflicts disk cptofs net-pipe net-config net-tap net-dhcp mptcp-pipe net-gso \
 	lkl-hijack-bench $(if $(HAVE_CJSON),config-json lkl-net-bench)
 
 .PHONY: all lib kernel headers programs test test-musl test-kunit demo bench deps clean distclean help
@@ -231,6 +231,7 @@ $(BINDIR)/net-pipe: tools/lkl/tests/net-pipe.c tools/lkl/tests/test.h tools/lkl/
 $(BINDIR)/mptcp-pipe: tools/lkl/tests/mptcp-pipe.c tools/lkl/tests/test.h tools/lkl/tests/host-util.h tools/lkl/tests/lkl-util.h tools/lkl/tests/pair-util.h $(LIBDIR)/liblkl.a
 $(BINDIR)/net-config: tools/lkl/tests/net-config.c tools/lkl/tests/test.h tools/lkl/tests/host-util.h tools/lkl/tests/lkl-util.h tools/lkl/tests/rtnl-dump.h $(LIBDIR)/liblkl.a
 $(BINDIR)/net-tap: tools/lkl/tests/net-tap.c tools/lkl/tests/test.h tools/lkl/tests/host-util.h tools/lkl/tests/lkl-util.h $(LIBDIR)/liblkl.a
+$(BINDIR)/net-dhcp: tools/lkl/tests/net-dhcp.c tools/lkl/tests/test.h tools/lkl/tests/host-util.h tools/lkl/tests/lkl-util.h $(LIBDIR)/liblkl.a
 $(BINDIR)/net-gso: tools/lkl/tests/net-gso.c tools/lkl/tests/test.h tools/lkl/lib/net_gso.h $(LIBDIR)/liblkl.a
 $(BINDIR)/config-json: tools/lkl/tests/config-json.c tools/lkl/tests/test.h tools/lkl/tests/lkl-util.h tools/lkl/tests/rtnl-dump.h $(wildcard tools/lkl/tests/config/*.json) $(LIBDIR)/liblkl.a
 $(BINDIR)/config-json: HOST_CFLAGS += -DCONFIG_DIR='"$(TOP)/tools/lkl/tests/config"'

@@ -539,6 +539,77 @@ int lkl_mptcp_set_limits(unsigned int subflows,
 int lkl_mptcp_get_limits(unsigned int *subflows,
 			 unsigned int *add_addr_accepted);
 
+/* ---- DHCP client (tools/lkl/lib/net_dhcp.c) ---- */
+
+/*
+ * IPv4 configuration of an interface by DHCP (RFC 2131) once the kernel
+ * runs, for as long as the program wants: a host thread per interface
+ * gets a lease, renews it at T1, rebinds at T2, starts over when the
+ * lease is lost (NAK, expiry) or the interface goes down and up, and
+ * follows a change of address.  See Documentation/lkl/network.rst.
+ */
+
+/* What the client is doing (struct lkl_dhcp_lease's @state). */
+#define LKL_DHCP_INIT		0	/* no lease: DISCOVER sent */
+#define LKL_DHCP_REQUESTING	1	/* OFFER taken: REQUEST sent */
+#define LKL_DHCP_BOUND		2	/* lease held */
+#define LKL_DHCP_RENEWING	3	/* past T1: REQUEST to the server */
+#define LKL_DHCP_REBINDING	4	/* past T2: REQUEST to any server */
+#define LKL_DHCP_REBOOTING	5	/* link back up: lease confirmed */
+#define LKL_DHCP_LINK_DOWN	6	/* interface down: waiting */
+
+struct lkl_dhcp_options {
+	/* Nonzero: the router also becomes the main table's default route. */
+	int default_route;
+	/*
+	 * 0, or LKL_MPTCP_FLAG_* (SIGNAL, SUBFLOW, BACKUP, FULLMESH): an
+	 * MPTCP endpoint with these flags for each address leased.  Without
+	 * them, endpoints of the leased address that exist are still moved
+	 * to the new address when it changes.
+	 */
+	unsigned int mptcp_flags;
+};
+
+struct lkl_dhcp_lease {
+	int state;			/* LKL_DHCP_* */
+	/* Network byte order; 0 when there is none. */
+	unsigned int addr, router, server;
+	unsigned int prefix;		/* 0..32 */
+	/* Seconds, as granted; @remaining: until the lease expires. */
+	unsigned int lease_time, t1, t2, remaining;
+	/* ACKs accepted, NAKs received, addresses bound (changes + 1). */
+	unsigned int acks, naks, addresses;
+	/* 0, or the last error configuring the interface (-LKL_E*). */
+	int error;
+};
+
+/**
+ * lkl_dhcp_start - configure interface @ifindex by DHCP, from now on
+ * @ifindex: an Ethernet interface (e.g. lkl_netdev_get_ifindex())
+ * @opt: options, or NULL for none
+ *
+ * The interface should be up (the client waits for it otherwise).
+ * Returns 0 at once (the lease comes later: lkl_dhcp_get_lease()), or
+ * -LKL_EINVAL (@ifindex <= 0, not Ethernet, a bad @opt->mptcp_flags),
+ * -LKL_ENODEV (no such interface), -LKL_EBUSY (a client runs on it
+ * already), -LKL_ENOSPC (LKL_NETDEV_MAX clients), or a socket's error.
+ * Call lkl_dhcp_stop() before lkl_sys_halt().
+ */
+int lkl_dhcp_start(int ifindex, const struct lkl_dhcp_options *opt);
+
+/**
+ * lkl_dhcp_stop - stop the client of @ifindex: the lease is released
+ * (DHCPRELEASE), its address, routes and MPTCP endpoints removed.
+ * Returns 0 or -LKL_ENOENT (no client on @ifindex).
+ */
+int lkl_dhcp_stop(int ifindex);
+
+/**
+ * lkl_dhcp_get_lease - what the client of @ifindex holds now, in @lease.
+ * Returns 0 or -LKL_ENOENT (no client), -LKL_EINVAL (@lease NULL).
+ */
+int lkl_dhcp_get_lease(int ifindex, struct lkl_dhcp_lease *lease);
+
 #ifdef __cplusplus
 }
 #endif

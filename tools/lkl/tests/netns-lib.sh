@@ -15,11 +15,16 @@
 #                            fd77::1/64 are LKL's) and lklv1 (the peer's,
 #                            10.77.0.2/24 and fd77::2/64); fails and
 #                            ends the test if it cannot
-#   netns_server             the native server (python3) in the peer
+#   netns_server [CODE]      the native server (python3) in the peer
 #                            namespace: TCP 5000 and 5003 (IPv6) receive
 #                            and answer length and CRC-32, TCP 5001 sends
 #                            CRC-32 then 256 MiB, UDP 5002 echoes with
-#                            "native:"; any number of runs
+#                            "native:"; any number of runs.  Or python3
+#                            CODE, which creates the file argv[1] once
+#                            it listens
+#   count_checks FILE [TAG]  the "ok"/"FAIL"/"skip" lines of a program's
+#                            output FILE counted here (labelled with
+#                            TAG), its other lines passed on
 #   run_lkl TYPE PARAM OFFLOAD  one run of net-tap (net-tap.c), in $lns,
 #                            its checks counted here, labelled with
 #                            "[TYPE offload OFFLOAD]"
@@ -133,7 +138,7 @@ udp(u)
 '
 
 netns_server() {
-	ip netns exec "$pns" python3 -c "$NETNS_SERVER" "$tmp/ready" \
+	ip netns exec "$pns" python3 -c "${1:-$NETNS_SERVER}" "$tmp/ready" \
 		>"$tmp/server.log" 2>&1 &
 	server_pid=$!
 	for _ in $(seq 100); do
@@ -185,23 +190,29 @@ wait_port() {
 	return 1
 }
 
+count_checks() {
+	local line tag=${2:+$2 }
+
+	while IFS= read -r line; do
+		case "$line" in
+		"ok - "*) echo "ok - $tag${line#ok - }"; pass=$((pass + 1)) ;;
+		"FAIL - "*) echo "FAIL - $tag${line#FAIL - }"; fail=$((fail + 1)) ;;
+		"skip - "*) echo "$line"; skip=$((skip + 1)) ;;
+		*" passed, "*" failed"*) ;;
+		*) echo "$line" ;;
+		esac
+	done <"$1"
+}
+
 run_lkl() {
 	local peer_cmd="timeout 30 ip netns exec $pns ping -c 3 -i 0.2 -W 2 -q 10.77.0.1 >$tmp/ping.log 2>&1"
-	local tag="[$1 offload $3]" rc f0=$fail line
+	local tag="[$1 offload $3]" rc f0=$fail
 
 	echo "# $1 $2, offload mask $3"
 	timeout -k 10 $T ip netns exec "$lns" "$bindir/net-tap" "$1" "$2" "$3" \
 		"$peer_cmd" >"$tmp/lkl.log" 2>&1
 	rc=$?
-	while IFS= read -r line; do
-		case "$line" in
-		"ok - "*) echo "ok - $tag ${line#ok - }"; pass=$((pass + 1)) ;;
-		"FAIL - "*) echo "FAIL - $tag ${line#FAIL - }"; fail=$((fail + 1)) ;;
-		"skip - "*) echo "$line"; skip=$((skip + 1)) ;;
-		*" passed, "*" failed"*) ;;
-		*) echo "$line" ;;
-		esac
-	done <"$tmp/lkl.log"
+	count_checks "$tmp/lkl.log" "$tag"
 	if grep -q '^FAIL - native pings' "$tmp/lkl.log"; then
 		sed 's/^/# ping: /' "$tmp/ping.log"
 	fi
