@@ -920,8 +920,16 @@ static void *client_thread(void *arg)
 				{ .fd = (int)c->nl, .events = LKL_POLLIN },
 			};
 
+			unsigned long long now = now_ms();
+			int timeout = 60000;
+
+			/* A lease may run out while the link is down. */
+			if (c->end_ms && now >= c->end_ms)
+				unbind(c);
+			else if (c->end_ms && c->end_ms - now < 60000)
+				timeout = (int)(c->end_ms - now);
 			set_state(c, LKL_DHCP_LINK_DOWN);
-			lkl_sys_poll(fds, 2, 60000);
+			lkl_sys_poll(fds, 2, timeout);
 			read_link_events(c);
 			continue;
 		}
