@@ -58,6 +58,7 @@ static struct {
 	int mptcp;		/* TCP sockets made MPTCP ones */
 	int netdev;		/* the device's id, -1 */
 	int forked;		/* in a fork's child: no devices */
+	int fork_new;		/* LKL_HIJACK_FORK=new: a kernel per child */
 #ifdef HIJACK_JSON
 	struct lkl_config *json;	/* LKL_HIJACK_CONFIG_FILE's */
 #endif
@@ -70,7 +71,7 @@ static const char *const known[] = {
 	"NET_GATEWAY", "NET_IPV6", "NET_GATEWAY6", "NET_MAC", "NET_MTU",
 	"OFFLOAD", "SYSCTL", "MOUNT", "DEBUG", "BOOT_CMDLINE",
 	"CONFIG_FILE", "HOST_FAMILIES", "EXIT_LINGER", "SPIN_US", "MPTCP",
-	NULL
+	"FORK", NULL
 };
 
 static const struct {
@@ -374,6 +375,12 @@ static void load_all(void)
 	if (env("SPIN_US"))
 		cfg.spin_us = (unsigned int)number("SPIN_US", 0, 1000000);
 	load_families();
+	if (env("FORK")) {
+		if (!strcmp(env("FORK"), "new"))
+			cfg.fork_new = 1;
+		else if (strcmp(env("FORK"), "share"))
+			BAD("FORK", "expected \"share\" (the child uses the parent's kernel, the default) or \"new\" (a kernel of its own)");
+	}
 	if (env("MPTCP"))
 		cfg.mptcp = (int)number("MPTCP", 0, 1);
 	if (env("CONFIG_FILE")) {
@@ -420,6 +427,12 @@ int config_mptcp(void)
 {
 	config_load();
 	return cfg.mptcp;
+}
+
+int config_fork_shares(void)
+{
+	config_load();
+	return !cfg.fork_new;
 }
 
 unsigned int config_spin_us(void)

@@ -160,6 +160,8 @@ int fdt_close(int fd)
 {
 	int v = 0;
 
+	if (proxy_reserved(fd))
+		return 0;	/* the hijack's own: see proxy.c */
 	if (fd < 0 || fd >= fd_max ||
 	    (!atomic_load(&fd_map[fd]) && !orphans[fd] && !epoll_tracked(fd)))
 		return real.close(fd);
@@ -246,6 +248,39 @@ int fdt_dup3(int oldfd, int newfd, int flags)
 	if (prev)
 		file_put(prev - 1);
 	return r;
+}
+
+/*
+ * In a fork's child that uses the parent's kernel (proxy.c): its LKL
+ * fds are the duplicates the parent made, @map(old) for each old one.
+ * Host fds that shared an LKL fd share its duplicate.
+ */
+void fdt_remap(int (*map)(int lfd))
+{
+	struct lkl_file *moved = table(sizeof(*files) * (size_t)fd_max);
+	int fd, v, lfd, nlfd;
+
+	for (fd = 0; fd < atomic_load(&fd_high); fd++) {
+		v = atomic_load(&fd_map[fd]);
+		if (!v)
+			continue;
+		lfd = v - 1;
+		nlfd = map(lfd);
+		if (nlfd < 0 || nlfd >= fd_max) {
+			atomic_store(&fd_map[fd], 0);
+			orphans[fd] = 1;
+			continue;
+		}
+		if (!atomic_load(&moved[nlfd].refs)) {
+			moved[nlfd].type = files[lfd].type;
+			atomic_store(&moved[nlfd].nonblock,
+				     atomic_load(&files[lfd].nonblock));
+		}
+		atomic_fetch_add(&moved[nlfd].refs, 1);
+		atomic_store(&fd_map[fd], nlfd + 1);
+	}
+	munmap(files, sizeof(*files) * (size_t)fd_max);
+	files = moved;
 }
 
 void fdt_orphan_all(void)

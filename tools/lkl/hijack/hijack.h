@@ -111,6 +111,12 @@ int config_apply(char *err, size_t len);
 void config_forked_child(void);
 
 /*
+ * Whether a fork's child uses the parent's kernel (proxy.c), as by
+ * default, or one of its own (LKL_HIJACK_FORK=new: fork.c).
+ */
+int config_fork_shares(void);
+
+/*
  * Whether TCP sockets are made MPTCP ones (LKL_HIJACK_MPTCP, or the
  * JSON's "hijack_mptcp").
  */
@@ -137,6 +143,9 @@ void hijack_log(const char *fmt, ...)
  * and is exiting).
  */
 int hijack_boot(void);
+
+/* Whether the kernel runs (or, in a fork's child, the root's does). */
+int hijack_running(void);
 
 /*
  * Whether this thread is starting the kernel: the host library's own
@@ -219,6 +228,9 @@ void fdt_orphan_all(void);
 /* Nonzero in the child of a fork of a process whose kernel ran. */
 extern int hijack_forked;
 
+/* In a fork's child: LKL fd lfd becomes @map(lfd) (see proxy.c). */
+void fdt_remap(int (*map)(int lfd));
+
 /* Whether host fd @fd was an LKL fd before fdt_orphan_all(). */
 int fdt_is_orphan(int fd);
 
@@ -264,6 +276,23 @@ void fork_snapshot(void);
  */
 void fork_reset_child(void);
 
+/* ---- fork()'s child served by the parent's kernel (proxy.c) ---- */
+
+/* Whether this process's LKL calls go to the root's kernel. */
+int proxy_remote(void);
+/* Make LKL call @no in the root's kernel; its result or -ENETDOWN. */
+long proxy_call(long no, long *params);
+/* This thread is inside the hijack's fork(). */
+int proxy_forking(void);
+/* The process exits: close its channels to the root. */
+void proxy_exit(void);
+/*
+ * Host fds the hijack holds for itself (the channels): the program's
+ * close() of one does nothing, close_range() goes around them.
+ */
+int proxy_reserved(int fd);
+int proxy_close_range(unsigned int first, unsigned int last, int flags);
+
 /* ---- Socket transfers (socket.c), blocking as the program expects ---- */
 
 /* sendmsg()/recvmsg() on LKL fd @lfd; the result or -errno. */
@@ -276,6 +305,9 @@ long hijack_recvmsg(int lfd, struct msghdr *msg, int flags);
 void epoll_fd_closed(int fd);
 /* Whether host fd @fd is an epoll instance poll.c knows. */
 int epoll_tracked(int fd);
+/* For fork(): call @fn with each epoll's LKL fd; replace each by @map's. */
+void epoll_for_each_lkl(void (*fn)(int lfd));
+void epoll_remap(int (*map)(int lfd));
 
 /* ---- Blocking on LKL fds (wait.c) ---- */
 

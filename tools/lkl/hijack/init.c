@@ -166,6 +166,12 @@ static void __attribute__((destructor)) hijack_fini(void)
 		return;
 	hijack_lkl_enter();
 	fdt_for_each(close_lkl_fd);
+	if (proxy_remote()) {
+		/* The kernel is the root's: it goes on, and sends what is left. */
+		proxy_exit();
+		hijack_lkl_leave();
+		return;
+	}
 	end = hijack_now_ms() + 1000LL * config_exit_linger();
 	while ((tcp_busy("/proc/net/tcp") || tcp_busy("/proc/net/tcp6")) &&
 	       hijack_now_ms() < end)
@@ -177,10 +183,19 @@ static void __attribute__((destructor)) hijack_fini(void)
 	hijack_lkl_leave();
 }
 
-/* The state goes back to DOWN with the rest of the segment. */
+int hijack_running(void)
+{
+	return atomic_load(&state) == RUNNING;
+}
+
+/*
+ * A fork() the hijack did not see (daemon(), made inside libc): the
+ * child gets a kernel of its own; the state goes back to DOWN with the
+ * rest of the segment.  proxy.c's fork() handles its child itself.
+ */
 static void after_fork_child(void)
 {
-	if (atomic_load(&state) == RUNNING)
+	if (atomic_load(&state) == RUNNING && !proxy_forking())
 		fork_reset_child();
 	fdt_set_owner();
 }

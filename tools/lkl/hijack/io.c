@@ -84,7 +84,7 @@ int close_range(unsigned int first, unsigned int last, int flags)
 		return (int)hijack_ret(-ENOSYS);
 	if (!(flags & CLOSE_RANGE_CLOEXEC) && first <= last)
 		fdt_forget_range(first, last);
-	return real.close_range(first, last, flags);
+	return proxy_close_range(first, last, flags);
 }
 
 void closefrom(int lowfd)
@@ -93,10 +93,10 @@ void closefrom(int lowfd)
 	if (lowfd < 0)
 		lowfd = 0;
 	fdt_forget_range((unsigned int)lowfd, ~0U);
-	if (real.closefrom)
+	if (real.close_range)
+		proxy_close_range((unsigned int)lowfd, ~0U, 0);
+	else if (real.closefrom)
 		real.closefrom(lowfd);
-	else if (real.close_range)
-		real.close_range((unsigned int)lowfd, ~0U, 0);
 }
 
 int dup(int fd)

@@ -110,7 +110,10 @@ long hijack_lkl_syscall(long no, long *params)
 	long r;
 
 	hijack_lkl_enter();
-	r = lkl_syscall(no, params);
+	if (proxy_remote())
+		r = proxy_call(no, params);
+	else
+		r = lkl_syscall(no, params);
 	hijack_lkl_leave();
 	return r;
 }

@@ -12,6 +12,7 @@
 #define _LKL_H
 
 #include <lkl/asm/host_ops.h>
+#include <lkl/asm/user_memory.h>
 #include <lkl/syscalls.h>	/* lkl_sys_<name>() for every system call */
 
 #ifdef __cplusplus
@@ -57,6 +58,14 @@ long lkl_sys_halt(void);
  * Returns the call's result; -LKL_ENOSYS for an unknown number.
  */
 long lkl_syscall(long no, long *params);
+
+/**
+ * lkl_set_user_memory - where the calling host thread's system calls find
+ * the memory their pointers point to: @mem's functions, or with NULL (the
+ * default) this process's own memory.  For a thread that makes calls on
+ * behalf of another process (see <lkl/asm/user_memory.h>).
+ */
+void lkl_set_user_memory(const struct lkl_user_memory *mem);
 
 /* ---- Interrupts (arch/lkl/kernel/irq.c) ---- */
 

@@ -71,12 +71,19 @@ for prog in hijack-poll hijack-signal; do
 	run_c "native $prog" timeout -k 5 120 "$bindir/$prog"
 	run_c "hijacked $prog" timeout -k 5 120 "$hijack" "$bindir/$prog"
 done
-# fork() follows the hijack's rules (a kernel per process): hijacked only.
-if [ -x "$bindir/hijack-fork" ]; then
-	run_c "hijacked hijack-fork" timeout -k 5 120 "$hijack" "$bindir/hijack-fork"
-else
-	bad "hijack-fork built" "not in $bindir"
-fi
+# fork(), hijacked only: by default the child uses the parent's kernel
+# (hijack-fork-share also checks that its sockets are not the host's);
+# with LKL_HIJACK_FORK=new it boots one of its own (hijack-fork).
+for prog in hijack-fork-share hijack-fork; do
+	if [ ! -x "$bindir/$prog" ]; then
+		bad "$prog built" "not in $bindir"
+		continue
+	fi
+	mode=share
+	[ "$prog" = hijack-fork ] && mode=new
+	run_c "hijacked $prog (LKL_HIJACK_FORK=$mode)" env LKL_HIJACK_FORK=$mode \
+		timeout -k 5 120 "$hijack" "$bindir/$prog"
+done
 
 # LKL_HIJACK_MPTCP / the JSON's "hijack_mptcp": TCP sockets become MPTCP
 # ones (hijack-mptcp checks SO_PROTOCOL and MPTCP_INFO of three loopback

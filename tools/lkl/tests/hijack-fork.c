@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * hijack-fork.c - fork() under the hijack: run by check-hijack.sh under
+ * hijack-fork.c - fork() under the hijack with LKL_HIJACK_FORK=new, where
+ * each child boots a kernel of its own: run by check-hijack.sh under
  * liblkl-hijack.so only, as it checks the hijack's rules (in
- * Documentation/lkl/hijack.rst), not the host's.
+ * Documentation/lkl/hijack.rst), not the host's.  hijack-fork-share.c
+ * checks the default, where the child uses its parent's kernel.
  *
  * The parent makes a TCP pair on LKL's loopback and forks twice.  Each
  * child finds its inherited LKL fds dead (EBADF) but closable, and makes
