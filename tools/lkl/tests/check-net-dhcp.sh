@@ -15,7 +15,8 @@
 # over MPTCP on 10.77.0.2:6000 and over TCP on [fd77::2]:6001.
 # BINDIR/net-dhcp (net-dhcp.c) runs in LKL's namespace and makes the
 # checks; through peer.sh it moves B's range twice (a new dnsmasq, which
-# NAKs the old address) and reads the server's MPJoinSynRx.  Then
+# NAKs the old address), reads the server's MPJoinSynRx, and drops DHCP
+# unicast to A's server for a while (nft), to see a lease rebound.  Then
 # dnsmasq's logs must show the renewals and the releases.  Skipped, with
 # the reason, when not root, without /dev/net/tun, dnsmasq, ip, python3,
 # or MPTCP in the host kernel.
@@ -132,6 +133,15 @@ $(declare -f dnsmasq_start dnsmasq_stop)
 case "\$1" in
 range2) dnsmasq_stop b && dnsmasq_start b lklv3 10.78.0.150,10.78.0.160 fd78:: && echo 0 ;;
 range3) dnsmasq_stop b && dnsmasq_start b lklv3 10.78.0.200,10.78.0.210 fd78:: && echo 0 ;;
+block) ip netns exec "\$pns" nft -f - <<NFT && echo 0 ;;
+table inet lkldhcp {
+	chain input {
+		type filter hook input priority 0;
+		ip daddr 10.77.0.2 udp dport 67 drop
+	}
+}
+NFT
+unblock) ip netns exec "\$pns" nft delete table inet lkldhcp && echo 0 ;;
 joins) ip netns exec "\$pns" awk '/^MPTcpExt:/ { if (!n) { for (i = 2; i <= NF; i++) if (\$i == "MPJoinSynRx") c = i; n = 1 } else print \$c }' /proc/net/netstat ;;
 *) exit 2 ;;
 esac

@@ -13,7 +13,10 @@
  * and over TCP on [fd77::2]:6001.  "SERVER-CMD ARG" runs a shell
  * command on the peer's side: "range2" moves B's range to
  * 10.78.0.150-160 (a new dnsmasq, which forgets the old lease), "range3"
- * to 10.78.0.200-210, "joins" prints the peer's MPJoinSynRx.
+ * to 10.78.0.200-210, "joins" prints the peer's MPJoinSynRx, "block"
+ * makes the peer drop DHCP unicast to 10.77.0.2 (renewals, not
+ * rebinding broadcasts) and "unblock" undoes it; each prints 0 when
+ * done.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,10 +108,9 @@ static int renewed(const struct lkl_dhcp_lease *l, void *arg)
 	return l->acks >= *(unsigned int *)arg;
 }
 
-static int link_down(const struct lkl_dhcp_lease *l, void *arg)
+static int state_is(const struct lkl_dhcp_lease *l, void *arg)
 {
-	(void)arg;
-	return l->state == LKL_DHCP_LINK_DOWN;
+	return l->state == *(int *)arg;
 }
 
 static void show(const char *what, const struct lkl_dhcp_lease *l)
@@ -364,6 +366,41 @@ static void check_slaac(int if0, int if1)
 	}
 }
 
+/*
+ * With the server's unicast port blocked, the renewal at T1 gets no
+ * answer, and the lease is renewed by broadcast from T2 (REBINDING).
+ */
+static void rebinding(int if0)
+{
+	struct lkl_dhcp_lease l;
+	unsigned int acks, addr;
+	double t;
+	int st = LKL_DHCP_RENEWING;
+
+	test_section("rebinding", 60);
+	if (server("block") != 0) {
+		test_skip("A: rebinding at T2", "the peer cannot drop unicast "
+			  "DHCP (no nft)");
+		return;
+	}
+	lkl_dhcp_get_lease(if0, &l);
+	addr = l.addr;
+	acks = l.acks + 1;
+	check(wait_lease(if0, 15, &l, state_is, &st),
+	      "A: renewing at T1, unanswered (unicast dropped)", "state %d",
+	      l.state);
+	t = host_sec();
+	check(wait_lease(if0, 20, &l, renewed, &acks),
+	      "A: renewed by broadcast (rebinding)", "%u ACKs, state %d",
+	      l.acks, l.state);
+	show("A", &l);
+	check(host_sec() - t > 8, "A: not before T2 (T1 + 10 s)",
+	      "%.1f s after T1", host_sec() - t);
+	CHECK_EQ("A: bound again", l.state, LKL_DHCP_BOUND);
+	CHECK_EQ("A: same address after rebinding", l.addr, addr);
+	CHECK_EQ("peer: unicast DHCP allowed again", server("unblock"), 0);
+}
+
 static const int RANGE_A[] = { 77, 50, 60 };
 static const int RANGE_B1[] = { 78, 100, 110 };
 static const int RANGE_B2[] = { 78, 150, 160 };
@@ -427,7 +464,7 @@ static void mptcp_and_changes(int if0, int if1)
 	unsigned int acks, b1, b2;
 	char a[16];
 	long fd, j0, j1, j2;
-	int r;
+	int r, st;
 
 	test_section("MPTCP over path A", 30);
 	CHECK_EQ("MPTCP limits 2 2", lkl_mptcp_set_limits(2, 2), 0);
@@ -473,13 +510,15 @@ static void mptcp_and_changes(int if0, int if1)
 	CHECK("A: same address after renewal", in_range(l.addr, 77, 50, 60));
 	CHECK("A: the lease runs again from the renewal",
 	      l.remaining > 100);
+	rebinding(if0);
 
 	test_section("change 1: new range, link down and up", 120);
 	CHECK_EQ("peer: B's range moved to 10.78.0.150-160",
 		 server("range2"), 0);
 	CHECK_EQ("eth1 down", lkl_if_down(if1), 0);
+	st = LKL_DHCP_LINK_DOWN;
 	CHECK("B: the client sees the link down",
-	      wait_lease(if1, 5, &l, link_down, NULL));
+	      wait_lease(if1, 5, &l, state_is, &st));
 	CHECK_EQ("eth1 up", lkl_if_up(if1), 0);
 	check_change(if1, fd, RANGE_B2, b1, (int)j1, 1);
 	j2 = server("joins");
