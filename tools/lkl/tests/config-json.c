@@ -815,17 +815,10 @@ int main(void)
 			    cfg->ifaces[1].netdev_id >= 0);
 	close(FD_A);
 	close(FD_B);
-	bad_qdisc = load(bad_qdisc_json, "load the failing qdisc");
-	if (bad_qdisc)
-		CHECK_EQ("add its device",
-			 lkl_config_add_netdevs(bad_qdisc, err, sizeof(err)),
-			 0);
+	bad_qdisc = load_add(bad_qdisc_json, "the failing qdisc's device added");
 	close(FD_BAD_QDISC);
-	bad_mptcp = load(bad_mptcp_json, "load the endpoint with a taken id");
-	if (bad_mptcp)
-		CHECK_EQ("add its device",
-			 lkl_config_add_netdevs(bad_mptcp, err, sizeof(err)),
-			 0);
+	bad_mptcp = load_add(bad_mptcp_json,
+			     "the taken endpoint id's device added");
 	close(FD_BAD_MPTCP);
 	add_host_ifaces(&tap, &veth);
 
