@@ -465,8 +465,11 @@ static int wait_reply(struct dhcp_client *c, unsigned long long deadline,
 		timeout = !deadline || deadline - now > 60000 ? 60000 :
 			  (int)(deadline - now);
 		n = lkl_sys_poll(fds, 3, timeout);
-		if (n < 0 && n != -LKL_EINTR)
+		if (n < 0 && n != -LKL_EINTR) {
+			/* Nothing to wait with: the client ends, saying why. */
+			set_error(c, (int)n);
 			return WAIT_STOP;
+		}
 		if (fds[1].revents)
 			read_link_events(c);
 		while ((n = lkl_sys_recvfrom((int)c->sock, buf, sizeof(buf), 0,
@@ -929,7 +932,11 @@ static void *client_thread(void *arg)
 			else if (c->end_ms && c->end_ms - now < 60000)
 				timeout = (int)(c->end_ms - now);
 			set_state(c, LKL_DHCP_LINK_DOWN);
-			lkl_sys_poll(fds, 2, timeout);
+			w = (int)lkl_sys_poll(fds, 2, timeout);
+			if (w < 0 && w != -LKL_EINTR) {
+				set_error(c, w);
+				break;
+			}
 			read_link_events(c);
 			continue;
 		}
@@ -945,6 +952,8 @@ static void *client_thread(void *arg)
 		/* Expired or NAKed: start over. */
 		if (w == WAIT_TIMEOUT)
 			unbind(c);
+		if (w == WAIT_STOP)
+			break;
 	}
 	release(c);
 	unbind(c);
