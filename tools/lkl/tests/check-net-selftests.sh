@@ -278,6 +278,11 @@ result() {
 	esac
 }
 
+# tap_results LOG: "ok|NAME" or "not ok|NAME", a line per test.
+tap_results() {
+	sed -nE 's/^(ok|not ok) [0-9]+ ([^ ]+).*/\1|\2/p' "$1"
+}
+
 # tap_check LOG EXPECTED: "" if the TAP in LOG is as EXPECTED ("N
 # [fail=GLOB...]"), else what differs.
 tap_check() {
@@ -296,7 +301,7 @@ tap_check() {
 			[[ $name == $g ]] && want="not ok"
 		done
 		[ "$st" = "$want" ] || diff="$diff$name: $st, want $want; "
-	done < <(sed -nE 's/^(ok|not ok) [0-9]+ ([^ ]+).*/\1|\2/p' "$1")
+	done < <(tap_results "$1")
 	echo "${diff%; }"
 }
 
@@ -336,6 +341,11 @@ check_one() {
 
 	if [ "$want" = native ]; then
 		[ "$hres" = "$nres" ] || diff="want the native result"
+		# Test by test, too.
+		[ $kind = tap ] && [ -z "$diff" ] &&
+			! cmp -s <(tap_results "$nlog") <(tap_results "$hlog") &&
+			diff="not the native tests: $(diff <(tap_results "$nlog") \
+				<(tap_results "$hlog") | grep '^[<>]' | tr '\n' ' ')"
 	elif [ $kind = tap ]; then
 		diff=$(tap_check "$hlog" "$want")
 		case "$hres" in
