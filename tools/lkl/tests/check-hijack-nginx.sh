@@ -5,21 +5,23 @@
 # network stack through liblkl-hijack.so (the lkl-hijack wrapper): curl
 # fetches a 64 MiB file from nginx, content checked, with nginx hijacked
 # and curl native, curl hijacked and nginx native, then both hijacked,
-# each with a kernel and a TAP of its own.
+# each with a kernel and a TAP of its own; last, a hijacked nginx with a
+# master process and two workers serves four native curls at once.
 #
 # As root, in two private namespaces (netns-lib.sh) joined by the veth
 # lklv0/lklv1: in the first, TAP lkltap0 bridged to lklv0, where the
 # hijacked program is 10.77.0.1/24; in the second, TAP lkltap1 bridged
 # to lklv1, where the host's stack is 10.77.0.2/24 on the bridge (the
 # native peer) and a hijacked program 10.77.0.4/24.  The TAPs' host-side
-# byte counters prove that the 64 MiB went through LKL's stack.
+# byte counters prove that the bytes went through LKL's stack.
 #
 # nginx runs in the foreground with a configuration of its own in the
 # test's directory (nothing of /etc/nginx, no service), as one process
-# (master_process off): a fork()ed worker would get a kernel of its own
-# with loopback only, without the listening socket (hijack.rst, "fork
-# and exec").  It serves with sendfile on, so the hijack's sendfile()
-# from a host file to an LKL socket carries the file.
+# (master_process off) but in the last case, where its workers are
+# fork()ed children that make their LKL calls through the master's
+# kernel (hijack.rst, "fork and exec"); its access log names the
+# process that served each request.  It serves with sendfile on, so the
+# hijack's sendfile() from a host file to an LKL socket carries the file.
 
 set -u
 
@@ -56,7 +58,9 @@ echo up >"$tmp/www/up"
 want=$(sha256sum <"$tmp/www/big")
 
 # nginx_start NAME ADDR [hijacked NS TAP]: nginx in the foreground,
-# listening on ADDR:PORT, its files in $tmp/NAME; natively in the
+# its processes as $procs says, listening on ADDR:PORT, its files (the
+# access log: the serving process, status, bytes, path) in $tmp/NAME;
+# natively in the
 # peer's namespace, or hijacked in NS on TAP.  Its pid in $nginx_pid;
 # fails (a FAIL line) unless it serves $tmp/www/up to a native curl in
 # the peer's namespace within 10 s.
@@ -66,13 +70,14 @@ nginx_start() {
 	mkdir -p "$dir"
 	cat >"$dir/nginx.conf" <<-CONF
 	daemon off;
-	master_process off;
+	$procs
 	user root;
 	pid $dir/nginx.pid;
 	error_log $dir/error.log info;
 	events { worker_connections 64; }
 	http {
-		access_log $dir/access.log;
+		log_format bypid '\$pid \$status \$body_bytes_sent \$uri';
+		access_log $dir/access.log bypid;
 		client_body_temp_path $dir/body;
 		proxy_temp_path $dir/proxy;
 		fastcgi_temp_path $dir/fastcgi;
@@ -138,14 +143,17 @@ fetch() {
 	rm -f "$tmp/got"
 }
 
-# through NAME WHAT BEFORE AFTER: at least 64 MiB counted on a TAP.
+# through NAME WHAT BEFORE AFTER [N]: at least N (1) times 64 MiB counted
+# on a TAP.
 through() {
-	if [ $(($4 - $3)) -ge $BIG ]; then
+	if [ $(($4 - $3)) -ge $((${5:-1} * BIG)) ]; then
 		ok "$1: $2 ($(($4 - $3)) bytes)"
 	else
 		bad "$1: $2" "$(($4 - $3)) bytes"
 	fi
 }
+
+procs="master_process off;"
 
 # nginx hijacked, curl native.
 name="nginx hijacked, curl native"
@@ -182,6 +190,47 @@ if nginx_start hj-both 10.77.0.4 hijacked "$pns" lkltap1; then
 	through "$name" "the file left nginx's LKL through lkltap1" "$rx0" "$rx1"
 	through "$name" "the file reached curl's LKL through lkltap0" "$tx0" "$tx1"
 	nginx_stop hj-both
+fi
+
+# nginx hijacked with a master process and two workers: the workers are
+# fork()ed children, whose LKL calls go to the master's kernel.  Four
+# native curls at once; the access log says which process served each.
+name="nginx hijacked, master and 2 workers"
+procs="master_process on; worker_processes 2;"
+if nginx_start hj-workers 10.77.0.1 hijacked "$lns" lkltap0; then
+	rx0=$(tap_bytes "$lns" lkltap0 rx)
+	curls=()
+	for i in 1 2 3 4; do
+		ip netns exec "$pns" curl -sS --max-time 240 -o "$tmp/got$i" \
+			"http://10.77.0.1:$PORT/big" 2>"$tmp/curl$i.log" &
+		curls[i]=$!
+	done
+	good=0
+	for i in 1 2 3 4; do
+		wait "${curls[i]}" &&
+			[ "$(sha256sum <"$tmp/got$i")" = "$want" ] &&
+			good=$((good + 1))
+	done
+	rx1=$(tap_bytes "$lns" lkltap0 rx)
+	if [ $good -eq 4 ]; then
+		ok "$name: 4 curls at once fetched 64 MiB each, content identical"
+	else
+		bad "$name: 4 curls at once fetched 64 MiB each" \
+			"$good good $(cat "$tmp"/curl?.log | head -c 300)"
+	fi
+	through "$name" "the files left LKL through lkltap0" "$rx0" "$rx1" 4
+	master=$(cat "$tmp/hj-workers/nginx.pid")
+	served=$(awk -v m="$master" '$4 == "/big" && $2 == 200 && $1 != m' \
+		"$tmp/hj-workers/access.log" | wc -l)
+	if [ "$served" -eq 4 ]; then
+		ok "$name: the workers served them (pids $(awk '$4 == "/big" { print $1 }' \
+			"$tmp/hj-workers/access.log" | sort -u | tr '\n' ' ')- the master is $master)"
+	else
+		bad "$name: the workers served them" \
+			"$served of 4; log: $(tr '\n' ' ' <"$tmp/hj-workers/access.log")"
+	fi
+	nginx_stop hj-workers
+	rm -f "$tmp"/got?
 fi
 
 summary
