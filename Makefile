@@ -108,7 +108,7 @@ LIB_OBJS := $(patsubst tools/lkl/lib/%.c,$(OBJDIR)/lib/%.o,$(LIB_SRCS))
 KVERSION = $(shell $(MAKE) -s -C $(KTREE) kernelversion 2>/dev/null)
 SONAME = liblkl.so.$(word 1,$(subst ., ,$(KVERSION))).$(word 2,$(subst ., ,$(KVERSION)))
 
-PROGRAMS := boot host-ops-test large-file lkl-demo lkl-bench lkl-disk-bench header-conflicts disk cptofs net-pipe net-config net-tap net-dhcp mptcp-pipe net-gso \
+PROGRAMS := boot host-ops-test large-file lkl-demo lkl-bench lkl-disk-bench header-conflicts disk cptofs net-pipe net-config net-tap net-dhcp mptcp-pipe mptcp-native net-gso \
 	lkl-hijack-bench $(if $(HAVE_CJSON),config-json lkl-net-bench)
 
 .PHONY: all lib kernel headers programs test test-musl test-kunit demo bench deps clean distclean help
@@ -228,8 +228,9 @@ $(BINDIR)/large-file: tools/lkl/tests/large-file.c tools/lkl/tests/test.h $(LIBD
 $(BINDIR)/disk: tools/lkl/tests/disk.c tools/lkl/tests/test.h tools/lkl/tests/host-util.h $(LIBDIR)/liblkl.a
 $(BINDIR)/cptofs: tools/lkl/fs/cptofs.c $(LIBDIR)/liblkl.a
 $(BINDIR)/net-pipe: tools/lkl/tests/net-pipe.c tools/lkl/tests/test.h tools/lkl/tests/host-util.h tools/lkl/tests/lkl-util.h tools/lkl/tests/pair-util.h $(LIBDIR)/liblkl.a
-$(BINDIR)/mptcp-pipe: tools/lkl/tests/mptcp-pipe.c tools/lkl/tests/test.h tools/lkl/tests/host-util.h tools/lkl/tests/lkl-util.h tools/lkl/tests/pair-util.h $(LIBDIR)/liblkl.a
+$(BINDIR)/mptcp-pipe: tools/lkl/tests/mptcp-pipe.c tools/lkl/tests/test.h tools/lkl/tests/host-util.h tools/lkl/tests/lkl-util.h tools/lkl/tests/mptcp-util.h tools/lkl/tests/pair-util.h $(LIBDIR)/liblkl.a
 $(BINDIR)/net-config: tools/lkl/tests/net-config.c tools/lkl/tests/test.h tools/lkl/tests/host-util.h tools/lkl/tests/lkl-util.h tools/lkl/tests/rtnl-dump.h $(LIBDIR)/liblkl.a
+$(BINDIR)/mptcp-native: tools/lkl/tests/mptcp-native.c tools/lkl/tests/test.h tools/lkl/tests/host-util.h tools/lkl/tests/lkl-util.h tools/lkl/tests/mptcp-util.h tools/lkl/tests/pair-util.h $(LIBDIR)/liblkl.a
 $(BINDIR)/net-tap: tools/lkl/tests/net-tap.c tools/lkl/tests/test.h tools/lkl/tests/host-util.h tools/lkl/tests/lkl-util.h $(LIBDIR)/liblkl.a
 $(BINDIR)/net-dhcp: tools/lkl/tests/net-dhcp.c tools/lkl/tests/test.h tools/lkl/tests/host-util.h tools/lkl/tests/lkl-util.h $(LIBDIR)/liblkl.a
 $(BINDIR)/net-gso: tools/lkl/tests/net-gso.c tools/lkl/tests/test.h tools/lkl/lib/net_gso.h $(LIBDIR)/liblkl.a
@@ -327,6 +328,7 @@ bench: all
 	$(BINDIR)/lkl-disk-bench $(OUT)
 	tools/lkl/bench/net-bench.sh $(BINDIR)
 	tools/lkl/bench/hijack-bench.sh $(BINDIR)
+	tools/lkl/bench/mptcp-bench.sh $(BINDIR)
 
 # A cross target builds what its tests need (the library and the
 # programs of CROSS_TESTS), not all: a program that does not build for

@@ -14,7 +14,7 @@ build_pkgs="make gcc libc6-dev binutils flex bison bc python3 ccache
 	linux-source-6.12 xz-utils libfuse3-dev fuse3 libarchive-dev pkg-config
 	libcjson-dev"
 test_pkgs="procps e2fsprogs dosfstools btrfs-progs xfsprogs iproute2 iputils-ping
-	musl-tools iperf3 curl socat nginx-light dnsmasq-base nftables"
+	musl-tools iperf3 curl socat nginx-light dnsmasq-base nftables mptcpd"
 
 cross_pkgs="gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 	gcc-arm-linux-gnueabihf libc6-dev-armhf-cross

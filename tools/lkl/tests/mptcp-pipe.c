@@ -43,6 +43,7 @@
 
 #include "host-util.h"
 #include "lkl-util.h"
+#include "mptcp-util.h"
 #include "pair-util.h"
 #include "test.h"
 
@@ -257,31 +258,6 @@ static void api_endpoints(int if1)
 
 /* ---- The connection ---- */
 
-/* The connection's MPTCP_INFO; 0 or -errno. */
-static long mptcp_info(long fd, struct lkl_mptcp_info *info)
-{
-	int len = sizeof(*info);
-
-	memset(info, 0, sizeof(*info));
-	return lkl_sys_getsockopt((int)fd, LKL_SOL_MPTCP, LKL_MPTCP_INFO,
-				  (char *)info, &len);
-}
-
-/* Wait up to @seconds for @n subflows; returns the count last seen. */
-static int wait_subflows(long fd, int n, int seconds)
-{
-	double end = host_sec() + seconds;
-	struct lkl_mptcp_info info;
-
-	for (;;) {
-		if (mptcp_info(fd, &info) < 0)
-			return -1;
-		if (info.mptcpi_subflows_total >= n || host_sec() > end)
-			return info.mptcpi_subflows_total;
-		host_sleep_ms(20);
-	}
-}
-
 /* Address @addr written out in @buf. */
 static const char *dotted(unsigned int addr, char buf[16])
 {
@@ -299,30 +275,23 @@ static const char *dotted(unsigned int addr, char buf[16])
  */
 static void subflow_addrs(long fd)
 {
-	struct {
-		struct lkl_mptcp_subflow_data d;
-		struct lkl_mptcp_subflow_addrs a[4];
-	} s;
-	int len = sizeof(s), seen[2] = { 0, 0 };
-	unsigned int i, j, client, server;
+	struct lkl_mptcp_subflow_addrs a[2];
+	unsigned int i, j, num, client, server;
+	int seen[2] = { 0, 0 };
 	char b1[16], b2[16];
 	long r;
 
-	memset(&s, 0, sizeof(s));
-	s.d.size_subflow_data = sizeof(s.d);
-	s.d.size_user = sizeof(s.a[0]);
-	r = lkl_sys_getsockopt((int)fd, LKL_SOL_MPTCP, LKL_MPTCP_SUBFLOW_ADDRS,
-			       (char *)&s, &len);
-	if (!check(r == 0 && s.d.num_subflows == 2,
+	r = mptcp_subflow_addrs(fd, a, 2, &num);
+	if (!check(r == 0 && num == 2,
 		   nm("MPTCP_SUBFLOW_ADDRS lists 2 subflows"), "%s, %u",
-		   lkl_strerror((int)r), s.d.num_subflows))
+		   lkl_strerror((int)r), num))
 		return;
 	for (i = 0; i < 2; i++) {
-		client = s.a[i].sin_local.sin_addr.s_addr;
-		server = s.a[i].sin_remote.sin_addr.s_addr;
+		client = a[i].sin_local.sin_addr.s_addr;
+		server = a[i].sin_remote.sin_addr.s_addr;
 		if (is_server) {
 			server = client;
-			client = s.a[i].sin_remote.sin_addr.s_addr;
+			client = a[i].sin_remote.sin_addr.s_addr;
 		}
 		for (j = 0; j < 2; j++)
 			if (client == path_addr((int)j, 2) &&
