@@ -9,9 +9,10 @@
 # The programs are compiled here, with gcc, from the tree (its
 # kselftest.h and kselftest_harness.h, the host's uapi headers) into
 # BINDIR/../net-selftests; nothing of them is copied into this
-# repository.  The tree: $KERNEL_SRC, else the one the kernel was built
-# from (BINDIR/../kernel/source), else build/src/linux-source-6.12.  A
-# program that does not build is a skip, with the compiler's message.
+# repository.  The tree: $KERNEL_SRC if set, else the one the kernel
+# was built from (BINDIR/../kernel/source), else
+# build/src/linux-source-6.12.  A program that does not build is a skip,
+# with the compiler's message.
 #
 # The runs are listed below (run ...): the program, its arguments, the
 # sysctls its own .sh wrapper sets (set in both namespaces, and in LKL
@@ -54,15 +55,16 @@ if [ -z "$bindir" ] || [ ! -x "$hijack" ] ||
 fi
 
 ktree=
-for t in "${KERNEL_SRC:-}" "$bindir/../kernel/source" \
-	 "$srcdir/../../../build/src/linux-source-6.12"; do
-	if [ -n "$t" ] && [ -f "$t/tools/testing/selftests/kselftest.h" ]; then
+trees=("$bindir/../kernel/source" "$srcdir/../../../build/src/linux-source-6.12")
+[ -n "${KERNEL_SRC:-}" ] && trees=("$KERNEL_SRC")
+for t in "${trees[@]}"; do
+	if [ -f "$t/tools/testing/selftests/kselftest.h" ]; then
 		ktree=$(cd "$t" && pwd)
 		break
 	fi
 done
 if [ -z "$ktree" ]; then
-	echo "skip - net selftests: no kernel tree with tools/testing/selftests (KERNEL_SRC, $bindir/../kernel/source)"
+	echo "skip - net selftests: no tools/testing/selftests/kselftest.h in ${trees[*]}"
 	skip=1
 	summary
 fi
@@ -83,14 +85,15 @@ trap 'exit 1' INT TERM HUP
 # ---- The runs -------------------------------------------------------------
 #
 # run ID EXPECTED [-s KEY=VALUE]... [-e VAR=VALUE]... [-h VAR=VALUE]...
-#     [-t SECONDS] [-r REASON] [-- ARGS...]
+#     [-n PATH] [-t SECONDS] [-r REASON] [-- ARGS...]
 # ID is the program (net/ID.c, or net/af_unix/ID.c), with ":variant"
 # when it runs more than once.  -s: a sysctl; -e: environment of both
-# runs; -h: of the hijacked run only; -r: why the hijacked result is not
-# the native one.
-ids=() expects=() sysctls=() envs=() henvs=() timeouts=() reasons=() argss=()
+# runs; -h: of the hijacked run only; -n: a file it needs (a skip
+# without); -r: why the hijacked result is not the native one.
+ids=() expects=() sysctls=() envs=() henvs=() needs=() timeouts=() reasons=()
+argss=()
 run() {
-	local id=$1 expect=${2//$'\n'/ } s='' e='' h='' t=$T r='' a=''
+	local id=$1 expect=${2//$'\n'/ } s='' e='' h='' n='' t=$T r='' a=''
 
 	shift 2
 	while [ $# -gt 0 ]; do
@@ -98,6 +101,7 @@ run() {
 		-s) s="$s${s:+;}$2"; shift 2 ;;
 		-e) e="$e $2"; shift 2 ;;
 		-h) h="$h $2"; shift 2 ;;
+		-n) n=$2; shift 2 ;;
 		-t) t=$2; shift 2 ;;
 		-r) r=$2; shift 2 ;;
 		--) shift; a="$*"; break ;;
@@ -105,7 +109,8 @@ run() {
 		esac
 	done
 	ids+=("$id") expects+=("$expect") sysctls+=("$s") envs+=("$e")
-	henvs+=("$h") timeouts+=("$t") reasons+=("$r") argss+=("$a")
+	henvs+=("$h") needs+=("$n") timeouts+=("$t") reasons+=("$r")
+	argss+=("$a")
 }
 
 # Single-process, on loopback.
@@ -118,9 +123,9 @@ run sk_connect_zero_addr PASS
 run sk_so_peek_off PASS
 run tcp_inq PASS
 run so_netns_cookie 'FAIL~identical cookies for distinct ns' \
-	-r "unshare(CLONE_NEWNET) makes a host namespace: LKL's sockets all stay in LKL's one namespace"
+	-r "unshare(CLONE_NEWNET) makes a host namespace; LKL's sockets stay in LKL's one"
 run ipv6_flowlabel_mgr 'FAIL~wait: unexpected child result' \
-	-r "its fork() child uses the parent's socket, which in the child of a hijacked process is an orphan (EBADF)"
+	-r "its fork() child uses the parent's socket: in a hijacked child, an orphan (EBADF)"
 run ipv6_flowlabel:no-auto PASS -s net.ipv6.auto_flowlabels=0 -- -l 1
 run ipv6_flowlabel:auto PASS -s net.ipv6.auto_flowlabels=1 -- -l 1
 run ipv6_flowlabel:ping PASS -s net.ipv6.flowlabel_reflect=4 \
@@ -165,8 +170,8 @@ run reuseaddr_ports_exhausted '3 fail=*_different_euid' \
 	-s 'net.ipv4.ip_local_port_range=32768 32768' -s net.ipv4.ip_autobind_reuse=1 \
 	-r "seteuid() changes the host's credentials, not those of LKL's tasks (root): one euid"
 run so_incoming_cpu '12 fail=*' \
-	-r "LKL has one CPU (CONFIG_NR_CPUS=1): every SYN is handled on CPU 0, whatever CPU the thread is pinned to"
-run tun '5 fail=*.delete_detach_close' \
+	-r "LKL has one CPU (CONFIG_NR_CPUS=1): every SYN is handled on CPU 0"
+run tun '5 fail=*.delete_detach_close' -n /dev/net/tun \
 	-r "the TUN device is the host's (/dev/net/tun), the RTM_DELLINK goes to LKL's netlink"
 # AF_UNIX stays the host's.
 run unix_connect native
@@ -174,7 +179,7 @@ run scm_pidfd native
 run msg_oob '40 fail=*' \
 	-r "FIOSETOWN (SIGURG to a host pid) on the LKL TCP socket fails: LKL knows no host pid"
 run diag_uid '2 fail=*' \
-	-r "the sock_diag netlink socket is LKL's, the AF_UNIX sockets the host's (and no CONFIG_UNIX_DIAG)"
+	-r "the sock_diag netlink socket is LKL's, the AF_UNIX sockets the host's; no CONFIG_UNIX_DIAG"
 
 # ---- Building ------------------------------------------------------------
 
@@ -321,6 +326,11 @@ check_one() {
 	fi
 	if [ ! -x "$bin" ]; then
 		echo "skip - $id: does not build here: $(grep -m1 'error' "$bin.log")"
+		skip=$((skip + 1))
+		return
+	fi
+	if [ -n "${needs[$i]}" ] && [ ! -e "${needs[$i]}" ]; then
+		echo "skip - $id: no ${needs[$i]}"
 		skip=$((skip + 1))
 		return
 	fi
