@@ -204,7 +204,10 @@ compile() {
 		[ "$h" -nt "$bin" ] || return 0
 	fi
 	rm -f "$bin"
-	gcc -O2 -I"$sel" -o "$bin" "$src" -lpthread >"$bin.log" 2>&1
+	# Under another name first: another run may be using the folder.
+	gcc -O2 -I"$sel" -o "$bin.$$" "$src" -lpthread >"$bin.log.$$" 2>&1 &&
+		mv -f "$bin.$$" "$bin"
+	mv -f "$bin.log.$$" "$bin.log"
 }
 
 declare -A built=()
