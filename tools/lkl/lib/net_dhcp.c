@@ -19,6 +19,7 @@
 
 #include <lkl.h>
 #include <lkl_host.h>
+#include <lkl/asm/ioctls.h>
 #include <lkl/linux/fib_rules.h>
 #include <lkl/linux/if.h>
 #include <lkl/linux/if_addr.h>
@@ -72,6 +73,8 @@
 /* RENEWING and REBINDING wait at least this between tries (RFC 4.4.5). */
 #define RENEW_RETX_MIN_MS	60000
 #define MS			1000ULL
+/* How long lkl_dhcp_stop() waits at most for its DHCPRELEASE to leave. */
+#define RELEASE_WAIT_MS		500
 
 struct dhcp_client {
 	int used;
@@ -898,6 +901,7 @@ static void release(struct dhcp_client *c)
 	unsigned char buf[MSG_MAX];
 	uint32_t addr, server;
 	size_t len;
+	int i;
 
 	pthread_mutex_lock(&dhcp_lock);
 	addr = c->lease.addr;
@@ -907,7 +911,21 @@ static void release(struct dhcp_client *c)
 		return;
 	c->xid = rand32(c);
 	len = build_msg(c, buf, DHCPRELEASE, addr, 0, server);
-	send_to(c, buf, len, server);
+	if (send_to(c, buf, len, server))
+		return;
+	/*
+	 * The datagram's memory is the socket's until the device has sent
+	 * it: wait for that (a little), or a halt that follows
+	 * lkl_dhcp_stop() at once could keep it from leaving.
+	 */
+	for (i = 0; i < RELEASE_WAIT_MS / 10; i++) {
+		int queued = 0;
+
+		if (lkl_sys_ioctl((unsigned int)c->sock, LKL_SIOCOUTQ,
+				  (unsigned long)&queued) || !queued)
+			break;
+		lkl_sys_poll(NULL, 0, 10);
+	}
 }
 
 static void *client_thread(void *arg)
