@@ -13,6 +13,10 @@
  *	on 127.0.0.1 (the host's loopback, or LKL's under the hijack): the
  *	best of 5 rounds of COUNT sends, the receiver drained every 64
  *	sends, outside the time: "ns_per_call N"
+ *   lkl-hijack-bench send-child COUNT
+ *	the same, the sockets made by this process and the sends by a child
+ *	of fork(): hijacked, the child's calls are made in its parent's
+ *	kernel (the hijack's proxy)
  *   lkl-hijack-bench send-lkl COUNT
  *	the same loop calling lkl_sys_sendto() directly on a kernel this
  *	program boots (loopback only, the hijack's "mem=128M"): what the
@@ -25,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <lkl.h>
@@ -172,6 +177,8 @@ int main(int argc, char **argv)
 {
 	struct rtt rtt;
 	long fd[2], n, r;
+	pid_t pid;
+	int st;
 
 	if (argc == 5 && !strcmp(argv[1], "rr")) {
 		n = number_arg(argv[4], 100, 10000000, "round trips");
@@ -192,6 +199,21 @@ int main(int argc, char **argv)
 		printf("ns_per_call %.1f\n", send_cost(&udp_ops, fd, n));
 		return 0;
 	}
+	if (argc == 3 && !strcmp(argv[1], "send-child")) {
+		n = number_arg(argv[2], BATCH, 100000000, "sends");
+		udp_pair(fd);
+		fflush(stdout);
+		pid = fork();
+		if (pid < 0)
+			die("fork", -errno);
+		if (pid == 0) {
+			printf("ns_per_call %.1f\n", send_cost(&udp_ops, fd, n));
+			exit(0);
+		}
+		if (waitpid(pid, &st, 0) != pid)
+			die("waitpid", -errno);
+		return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+	}
 	if (argc == 3 && !strcmp(argv[1], "send-lkl")) {
 		n = number_arg(argv[2], BATCH, 100000000, "sends");
 		lkl_udp_pair(fd);
@@ -200,7 +222,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	fprintf(stderr,
-		"usage: %s rr ADDR PORT COUNT | send COUNT | send-lkl COUNT\n",
+		"usage: %s rr ADDR PORT COUNT | send COUNT | send-child COUNT | send-lkl COUNT\n",
 		argv[0]);
 	return 2;
 }
