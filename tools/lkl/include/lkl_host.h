@@ -593,7 +593,8 @@ struct lkl_dhcp_lease {
  * -LKL_EINVAL (@ifindex <= 0, not Ethernet, a bad @opt->mptcp_flags),
  * -LKL_ENODEV (no such interface), -LKL_EBUSY (a client runs on it
  * already), -LKL_ENOSPC (LKL_NETDEV_MAX clients), or a socket's error.
- * Call lkl_dhcp_stop() before lkl_sys_halt().
+ * A client still running at lkl_sys_halt() ends then (lease error
+ * -LKL_ENODEV); lkl_dhcp_stop() frees it.
  */
 int lkl_dhcp_start(int ifindex, const struct lkl_dhcp_options *opt);
 
