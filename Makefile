@@ -233,6 +233,7 @@ $(BINDIR)/net-config: tools/lkl/tests/net-config.c tools/lkl/tests/test.h tools/
 $(BINDIR)/mptcp-native: tools/lkl/tests/mptcp-native.c tools/lkl/tests/test.h tools/lkl/tests/host-util.h tools/lkl/tests/lkl-util.h tools/lkl/tests/mptcp-util.h tools/lkl/tests/pair-util.h $(LIBDIR)/liblkl.a
 $(BINDIR)/net-tap: tools/lkl/tests/net-tap.c tools/lkl/tests/test.h tools/lkl/tests/host-util.h tools/lkl/tests/lkl-util.h $(LIBDIR)/liblkl.a
 $(BINDIR)/net-dhcp: tools/lkl/tests/net-dhcp.c tools/lkl/tests/test.h tools/lkl/tests/host-util.h tools/lkl/tests/lkl-util.h $(LIBDIR)/liblkl.a
+$(BINDIR)/net-dhcp: HOST_CFLAGS += $(if $(HAVE_CJSON),-DNET_DHCP_JSON)
 $(BINDIR)/net-gso: tools/lkl/tests/net-gso.c tools/lkl/tests/test.h tools/lkl/lib/net_gso.h $(LIBDIR)/liblkl.a
 $(BINDIR)/config-json: tools/lkl/tests/config-json.c tools/lkl/tests/test.h tools/lkl/tests/lkl-util.h tools/lkl/tests/rtnl-dump.h $(wildcard tools/lkl/tests/config/*.json) $(LIBDIR)/liblkl.a
 $(BINDIR)/config-json: HOST_CFLAGS += -DCONFIG_DIR='"$(TOP)/tools/lkl/tests/config"'

@@ -81,6 +81,12 @@ struct lkl_config_iface {
 	int mptcp_id;			/* "mptcp_id", 1..255; 0: the kernel's */
 	int mptcp_port;			/* "mptcp_port" (signal only), or 0 */
 
+	/*
+	 * "dhcp": IPv4 by DHCP (lkl_dhcp_start()), "mptcp" flags given to
+	 * the leased address; the client runs until lkl_dhcp_stop() or halt.
+	 */
+	int dhcp;
+
 	/* Set by lkl_config_add_netdevs(): the device's id, else -1. */
 	int netdev_id;
 	/* Set by lkl_config_apply(): the kernel's ifindex, else 0. */

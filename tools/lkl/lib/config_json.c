@@ -659,6 +659,12 @@ static int if_mptcp_port(struct msg *m, const char *path, const cJSON *v,
 		       &((struct lkl_config_iface *)obj)->mptcp_port);
 }
 
+static int if_dhcp(struct msg *m, const char *path, const cJSON *v,
+		   void *obj)
+{
+	return get_bool(m, path, v, &((struct lkl_config_iface *)obj)->dhcp);
+}
+
 static const struct key iface_keys[] = {
 	{ "type", if_type },
 	{ "param", if_param },
@@ -676,6 +682,7 @@ static const struct key iface_keys[] = {
 	{ "mptcp", if_mptcp },
 	{ "mptcp_id", if_mptcp_id },
 	{ "mptcp_port", if_mptcp_port },
+	{ "dhcp", if_dhcp },
 	{ NULL, NULL }
 };
 
@@ -738,6 +745,15 @@ static int check_param(struct msg *m, const char *prefix, const cJSON *o,
 static int check_mptcp(struct msg *m, const char *prefix, const cJSON *o,
 		       const struct lkl_config_iface *i)
 {
+	/* The leased address's endpoint: the kernel's id, no port. */
+	if (i->dhcp && i->mptcp_id)
+		return bad_key(m, prefix, o, "mptcp_id",
+			       "not with dhcp: the leased address's endpoint gets the kernel's id");
+	if (i->dhcp && i->mptcp_port)
+		return bad_key(m, prefix, o, "mptcp_port",
+			       "not with dhcp: the leased address's endpoint has no port");
+	if (i->dhcp && !i->has_ip && !i->has_ipv6)
+		return 0;
 	if (!i->has_mptcp) {
 		if (i->mptcp_id)
 			return bad_key(m, prefix, o, "mptcp_id",
@@ -781,6 +797,9 @@ static int check_iface(struct msg *m, const char *prefix, const cJSON *o,
 			       "needs masklen6 (0..128) too");
 	if (i->has_ipv6 == 2)
 		return bad_key(m, prefix, o, "masklen6", "needs ipv6 too");
+	if (i->dhcp && i->has_ip)
+		return bad_key(m, prefix, o, "ip",
+			       "not with dhcp: DHCP gives the IPv4 address");
 	if (i->has_ifgateway && !i->has_ip)
 		return bad_key(m, prefix, o, "ifgateway",
 			       "needs ip and masklen too");
@@ -849,7 +868,8 @@ static int check_endpoints(struct msg *m, const cJSON *list,
 		if (!a->has_mptcp)
 			continue;
 		snprintf(prefix, sizeof(prefix), "interfaces[%d].", i);
-		n += a->has_ip + a->has_ipv6;
+		/* A "dhcp" interface's leased address has one too. */
+		n += a->has_ip + a->has_ipv6 + !!a->dhcp;
 		if (n > LKL_MPTCP_ENDPOINTS_MAX) {
 			snprintf(what, sizeof(what),
 				 "more than %d endpoints (LKL_MPTCP_ENDPOINTS_MAX), the most the kernel takes",
@@ -1501,6 +1521,27 @@ static int apply_endpoints(struct msg *m, struct lkl_config *cfg)
 	return r;
 }
 
+/* "dhcp": a client each; the router is the default without "gateway". */
+static int apply_dhcp(struct msg *m, struct lkl_config *cfg)
+{
+	struct lkl_dhcp_options opt = { .default_route = !cfg->has_gateway };
+	struct lkl_config_iface *i;
+	char path[PATH_LEN];
+	int n, r;
+
+	for (n = 0; n < cfg->iface_count; n++) {
+		i = &cfg->ifaces[n];
+		if (!i->dhcp)
+			continue;
+		opt.mptcp_flags = i->has_mptcp ? i->mptcp_flags : 0;
+		r = lkl_dhcp_start(i->ifindex, &opt);
+		snprintf(path, sizeof(path), "interfaces[%d].dhcp", n);
+		if (r)
+			return failed(m, path, "true", "lkl_dhcp_start", r);
+	}
+	return 0;
+}
+
 int lkl_config_apply(struct lkl_config *cfg, char *err, unsigned int err_len)
 {
 	struct msg m = { err, err_len };
@@ -1540,5 +1581,7 @@ int lkl_config_apply(struct lkl_config *cfg, char *err, unsigned int err_len)
 				      "lkl_set_ipv6_gateway", r);
 	}
 	r = apply_mptcp_limits(&m, cfg);
-	return r ? r : apply_endpoints(&m, cfg);
+	if (!r)
+		r = apply_endpoints(&m, cfg);
+	return r ? r : apply_dhcp(&m, cfg);
 }

@@ -89,7 +89,7 @@ static const struct bad_case bad_cases[] = {
 	  "{ \"interfaces\": [ { " PIPE ", \"maskln\": \"24\" } ] }",
 	  "interfaces[0].maskln: unknown key (expected one of: type, param, "
 	  "mtu, ip, masklen, ipv6, masklen6, ifgateway, ifgateway6, mac, "
-	  "neigh, qdisc, offload, mptcp, mptcp_id, mptcp_port)" },
+	  "neigh, qdisc, offload, mptcp, mptcp_id, mptcp_port, dhcp)" },
 	{ "unknown top-level key", "{ \"gatway\": \"10.0.0.1\" }",
 	  "gatway: unknown key (expected one of: interfaces, gateway, "
 	  "gateway6, nameserver, debug, mount, singlecpu, sysctl, "
@@ -235,6 +235,23 @@ static const struct bad_case bad_cases[] = {
 	  "{ \"interfaces\": [ { " PIPE ", \"mptcp\": \"subflow\" } ] }",
 	  "interfaces[0].mptcp: \"subflow\": needs ip or ipv6 too: its "
 	  "endpoint is the interface's address" },
+	{ "dhcp given as a string",
+	  "{ \"interfaces\": [ { " PIPE ", \"dhcp\": \"yes\" } ] }",
+	  "interfaces[0].dhcp: \"yes\": expected 0..1" },
+	{ "dhcp with ip",
+	  "{ \"interfaces\": [ { " PIPE4 ", \"dhcp\": true } ] }",
+	  "interfaces[0].ip: \"10.0.0.1\": not with dhcp: DHCP gives the "
+	  "IPv4 address" },
+	{ "dhcp with mptcp_id",
+	  "{ \"interfaces\": [ { " PIPE ", \"dhcp\": true, "
+	  "\"mptcp\": \"subflow\", \"mptcp_id\": 3 } ] }",
+	  "interfaces[0].mptcp_id: 3: not with dhcp: the leased address's "
+	  "endpoint gets the kernel's id" },
+	{ "dhcp with mptcp_port",
+	  "{ \"interfaces\": [ { " PIPE ", \"dhcp\": 1, "
+	  "\"mptcp\": \"signal\", \"mptcp_port\": 7000 } ] }",
+	  "interfaces[0].mptcp_port: 7000: not with dhcp: the leased "
+	  "address's endpoint has no port" },
 	{ "mptcp_id 0",
 	  "{ \"interfaces\": [ { " PIPE4 ", \"mptcp\": \"subflow\", "
 	  "\"mptcp_id\": 0 } ] }",

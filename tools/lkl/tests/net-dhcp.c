@@ -37,6 +37,66 @@
 
 #define BOOT_ARGS	"mem=128M loglevel=4"
 
+/*
+ * Path B: by the JSON configuration where the library has it (a "tap"
+ * interface with "dhcp" and "mptcp": lkl_config_add_netdevs() before
+ * boot, lkl_config_apply() when B's turn comes), else by the calls.
+ */
+#ifdef NET_DHCP_JSON
+#include <lkl_config.h>
+
+static struct lkl_config *cfg_b;
+static char cfg_err[LKL_CONFIG_ERROR_LEN];
+
+static int add_path_b(const char *tap, const unsigned char mac[6])
+{
+	char json[512];
+	int r;
+
+	snprintf(json, sizeof(json),
+		 "{ \"interfaces\": [ { \"type\": \"tap\", \"param\": \"%s\", "
+		 "\"mac\": \"%02x:%02x:%02x:%02x:%02x:%02x\", \"mtu\": 1500, "
+		 "\"dhcp\": true, \"mptcp\": \"subflow\" } ], "
+		 "\"gateway\": \"10.77.0.2\" }", tap, mac[0], mac[1], mac[2],
+		 mac[3], mac[4], mac[5]);
+	r = lkl_load_config_json(json, &cfg_b, cfg_err, sizeof(cfg_err));
+	if (!r)
+		r = lkl_config_add_netdevs(cfg_b, cfg_err, sizeof(cfg_err));
+	if (r) {
+		printf("# path B's configuration: %s\n", cfg_err);
+		return r;
+	}
+	return cfg_b->ifaces[0].netdev_id;
+}
+
+static int start_path_b(int if1)
+{
+	int r = lkl_config_apply(cfg_b, cfg_err, sizeof(cfg_err));
+
+	(void)if1;
+	if (r)
+		printf("# lkl_config_apply: %s\n", cfg_err);
+	return r;
+}
+
+#define PATH_B_HOW	"the JSON configuration (\"dhcp\": true, " \
+			"\"mptcp\": \"subflow\")"
+#else
+static int add_path_b(const char *tap, const unsigned char mac[6])
+{
+	return lkl_netdev_add_tap(tap, mac, 1500, 0);
+}
+
+static int start_path_b(int if1)
+{
+	struct lkl_dhcp_options ob = { .mptcp_flags = LKL_MPTCP_FLAG_SUBFLOW };
+
+	return lkl_dhcp_start(if1, &ob);
+}
+
+#define PATH_B_HOW	"lkl_dhcp_start() with MPTCP flags SUBFLOW"
+#endif
+
 static const char *server_cmd;
 
 static const char *dotted(unsigned int addr, char buf[16])
@@ -462,7 +522,6 @@ static void check_change(int if1, long fd, const int *range,
 
 static void mptcp_and_changes(int if0, int if1)
 {
-	struct lkl_dhcp_options ob = { .mptcp_flags = LKL_MPTCP_FLAG_SUBFLOW };
 	struct lkl_mptcp_info info;
 	struct lkl_sockaddr_in sin;
 	struct lkl_dhcp_lease l;
@@ -490,8 +549,7 @@ static void mptcp_and_changes(int if0, int if1)
 	check(j0 >= 0, "the server's MPJoinSynRx read", "%ld", j0);
 
 	test_section("path B by DHCP: a new subflow", 60);
-	CHECK_EQ("DHCP on eth1 with MPTCP flags SUBFLOW",
-		 lkl_dhcp_start(if1, &ob), 0);
+	CHECK_EQ("DHCP on eth1 by " PATH_B_HOW, start_path_b(if1), 0);
 	check(wait_lease(if1, 30, &l, leased_in, (void *)RANGE_B1),
 	      "B: address in 10.78.0.100-110", "addr %s state %d",
 	      dotted(l.addr, a), l.state);
@@ -569,7 +627,7 @@ int main(int argc, char **argv)
 	srand(1);
 	lkl_host_log_fd = -1;
 	d0 = lkl_netdev_add_tap(argv[1], mac0, 1500, 0);
-	d1 = lkl_netdev_add_tap(argv[2], mac1, 1500, 0);
+	d1 = add_path_b(argv[2], mac1);
 	if (!check(d0 >= 0 && d1 >= 0, "two TAP devices", "%s, %s",
 		   lkl_strerror(d0), lkl_strerror(d1)))
 		return test_done();
@@ -612,5 +670,8 @@ int main(int argc, char **argv)
 	r = host_thread_count_settled(threads, 2000);
 	check(r == threads, "no thread left after halt and stop",
 	      "%ld, were %d before boot", r, threads);
+#ifdef NET_DHCP_JSON
+	lkl_config_free(cfg_b);
+#endif
 	return test_done();
 }
