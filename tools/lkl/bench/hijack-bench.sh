@@ -80,7 +80,7 @@ least() {
 }
 
 echo "send() of 1 byte on a connected UDP socket to 127.0.0.1, best of 3 processes"
-echo "each making 5 rounds of $sends, the three ways in turn:"
+echo "each making 5 rounds of $sends, the four ways in turn:"
 # A child's calls take a round trip to its parent: a tenth of the sends.
 csends=$((sends / 10 < 64 ? 64 : sends / 10))
 nat='' hj='' child='' direct=''
@@ -90,14 +90,14 @@ for _ in 1 2 3; do
 	child=$(least "$child" "$(figure ns_per_call "$hijack" "$hb" send-child "$csends")")
 	direct=$(least "$direct" "$(figure ns_per_call "$hb" send-lkl "$sends")")
 done
-printf '  %-40s %8s ns\n' "native send() (host loopback)" "${nat:--}" \
+printf '  %-44s %8s ns\n' "native send() (host loopback)" "${nat:--}" \
 	"hijacked send() (LKL loopback)" "${hj:--}" \
-	"hijacked, in a fork() child ($csends)" "${child:--}" \
+	"hijacked, in a fork() child ($csends a round)" "${child:--}" \
 	"lkl_sys_sendto() direct (LKL loopback)" "${direct:--}"
 [ -n "$nat" ] && [ -n "$hj" ] && [ -n "$child" ] && [ -n "$direct" ] ||
 	status=1
 if [ -n "$hj" ] && [ -n "$direct" ]; then
-	printf '  %-40s %8s ns (hijacked / direct %s)\n' "the hijack's share" \
+	printf '  %-44s %8s ns (hijacked / direct %s)\n' "the hijack's share" \
 		"$(awk -v a="$hj" -v b="$direct" 'BEGIN { printf "%.1f", a - b }')" \
 		"$(ratio "$hj" "$direct")"
 fi
