@@ -10,7 +10,9 @@
 # lklmb0); no address: LKL's eth0 10.78.1.2/24 and eth1 10.78.2.2/24 are
 # in LKL's kernel.  Namespace $pns: the veths' other ends, lklma1
 # 10.78.1.1/24 and lklmb1 10.78.2.1/24 (the paths' gateways), and the
-# server's address 10.78.9.1 on lo, reached through either path.
+# server's address 10.78.9.1 on lo, reached through either path; its
+# MPTCP limits 2 subflows and 0 announcements taken (`ip mptcp limits`),
+# no endpoint.
 #
 #   mptcp_netns_init NAME BINDIR  netns_init, plus a skip when the host
 #                          kernel has no MPTCP or BINDIR has no
@@ -104,6 +106,13 @@ mptcp_netns_setup() {
 		summary
 	fi
 	mptcp_host_enabled
+	# The limits of recent kernels at boot, set for older ones: the
+	# server takes up to 2 joins and announces nothing.
+	if ! ip -n "$pns" mptcp limits set subflows 2 add_addr_accepted 0 \
+			>>"$tmp/setup.log" 2>&1; then
+		bad "ip mptcp limits in the server's namespace" "$(tail -n 2 "$tmp/setup.log" | tr '\n' ' ')"
+		summary
+	fi
 	ok "two paths: TAP lklmt0 to 10.78.1.1, TAP lklmt1 to 10.78.2.1, server 10.78.9.1 (namespaces $lns, $pns)"
 	MPTCP_DOWN="ip -n $lns link set lklmb0 down"
 	MPTCP_UP="ip -n $lns link set lklmb0 up"
