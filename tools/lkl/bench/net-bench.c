@@ -295,7 +295,6 @@ static void native_rtt(const char *netns, long n, struct rtt *out)
 static long lkl_connect(int port)
 {
 	struct lkl_sockaddr_in sin = { .sin_family = LKL_AF_INET };
-	struct lkl_timeval tv = { 30, 0 };
 	int one = 1, i;
 	long fd, r = 0;
 
@@ -303,13 +302,9 @@ static long lkl_connect(int port)
 	sin.sin_addr.s_addr = ip4(10, 77, 0, 2);
 	/* The server may still be closing the previous test: retry. */
 	for (i = 0; i < 50; i++) {
-		fd = lkl_sys_socket(LKL_AF_INET, LKL_SOCK_STREAM, 0);
+		fd = timed_socket(LKL_AF_INET, LKL_SOCK_STREAM, 0, 30);
 		if (fd < 0)
 			return fd;
-		lkl_sys_setsockopt((int)fd, LKL_SOL_SOCKET, LKL_SO_RCVTIMEO_OLD,
-				   (char *)&tv, sizeof(tv));
-		lkl_sys_setsockopt((int)fd, LKL_SOL_SOCKET, LKL_SO_SNDTIMEO_OLD,
-				   (char *)&tv, sizeof(tv));
 		r = lkl_sys_connect((int)fd, (struct lkl_sockaddr *)&sin,
 				    sizeof(sin));
 		if (!r) {

@@ -12,6 +12,8 @@
 
 #include <lkl.h>
 #include <lkl/linux/fcntl.h>
+#include <lkl/linux/time.h>
+#include <lkl/socket.h>
 
 /* Read LKL file @path into @buf (NUL terminated): length or -errno. */
 static inline long read_lkl_file(const char *path, char *buf, size_t len)
@@ -29,6 +31,21 @@ static inline long read_lkl_file(const char *path, char *buf, size_t len)
 	lkl_sys_close((unsigned int)fd);
 	buf[got] = 0;
 	return got;
+}
+
+/* A socket with receive and send timeouts of @sec seconds, or -errno. */
+static inline long timed_socket(int family, int type, int proto, int sec)
+{
+	struct lkl_timeval tv = { sec, 0 };
+	long fd = lkl_sys_socket(family, type, proto);
+
+	if (fd < 0)
+		return fd;
+	lkl_sys_setsockopt((int)fd, LKL_SOL_SOCKET, LKL_SO_RCVTIMEO_OLD,
+			   (char *)&tv, sizeof(tv));
+	lkl_sys_setsockopt((int)fd, LKL_SOL_SOCKET, LKL_SO_SNDTIMEO_OLD,
+			   (char *)&tv, sizeof(tv));
+	return fd;
 }
 
 /* Let every group make ping sockets: the default range admits none. */

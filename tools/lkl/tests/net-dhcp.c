@@ -290,15 +290,10 @@ static int wait_slaac(int ifindex, const char *pfx, int sec, char out[33])
 /* A TCP or MPTCP socket connected to @sa, with 10 s timeouts. */
 static long connect_to(int family, int proto, void *sa, int salen)
 {
-	struct lkl_timeval tv = { 10, 0 };
-	long fd = lkl_sys_socket(family, LKL_SOCK_STREAM, proto), r;
+	long fd = timed_socket(family, LKL_SOCK_STREAM, proto, 10), r;
 
 	if (fd < 0)
 		return fd;
-	lkl_sys_setsockopt((int)fd, LKL_SOL_SOCKET, LKL_SO_RCVTIMEO_OLD,
-			   (char *)&tv, sizeof(tv));
-	lkl_sys_setsockopt((int)fd, LKL_SOL_SOCKET, LKL_SO_SNDTIMEO_OLD,
-			   (char *)&tv, sizeof(tv));
 	r = lkl_sys_connect((int)fd, (struct lkl_sockaddr *)sa, salen);
 	if (r) {
 		lkl_sys_close((unsigned int)fd);

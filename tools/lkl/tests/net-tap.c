@@ -87,21 +87,6 @@ static void peer_sin6(struct lkl_sockaddr_in6 *sin, int port)
 	sin->sin6_addr.lkl_s6_addr[15] = 2;
 }
 
-/* A socket with receive and send timeouts of @sec seconds. */
-static long timed_socket(int family, int type, int proto, int sec)
-{
-	struct lkl_timeval tv = { sec, 0 };
-	long fd = lkl_sys_socket(family, type, proto);
-
-	if (fd < 0)
-		return fd;
-	lkl_sys_setsockopt((int)fd, LKL_SOL_SOCKET, LKL_SO_RCVTIMEO_OLD,
-			   (char *)&tv, sizeof(tv));
-	lkl_sys_setsockopt((int)fd, LKL_SOL_SOCKET, LKL_SO_SNDTIMEO_OLD,
-			   (char *)&tv, sizeof(tv));
-	return fd;
-}
-
 /* Connect to the peer's @port (IPv6 if @v6), retried for a few seconds. */
 static long connect_peer(int port, int v6)
 {
