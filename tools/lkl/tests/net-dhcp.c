@@ -439,8 +439,8 @@ static void rebinding(int if0)
 
 	test_section("rebinding", 60);
 	if (server("block") != 0) {
-		test_skip("A: rebinding at T2", "the peer cannot drop unicast "
-			  "DHCP (no nft)");
+		test_skip("A: rebinding at T2", "the peer could not drop "
+			  "unicast DHCP (nft failed or is missing)");
 		return;
 	}
 	lkl_dhcp_get_lease(if0, &l);
