@@ -7,10 +7,14 @@
 # network namespaces removed on exit).  Prints figures; never passes or
 # fails on them.
 #
-# Two runs of BINDIR/mptcp-native --bench, then iperf3:
+# Runs of BINDIR/mptcp-native --bench, then iperf3:
 #   paths not limited:  MPTCP_BENCH_MIB (default 1024) MiB of plain TCP
 #                       over path A, then as much MPTCP over both (rates,
 #                       CPU per GB: the per-byte cost)
+#   pacing:             bbr and fq in LKL, a TCP socket's
+#                       SO_MAX_PACING_RATE at each of MPTCP_BENCH_PACE
+#                       (Mbit/s, default "20 100 1000"), paths not
+#                       limited: the rate the receiver got against it
 #   paths at MPTCP_BENCH_RATE each (tbf, default 50mbit): 64 MiB each
 #                       way, the ratio MPTCP / TCP, then 256 MiB of MPTCP
 #                       during which path B goes down half-way: the
@@ -32,6 +36,7 @@ tests=$(dirname "$0")/../tests
 
 rate=${MPTCP_BENCH_RATE:-50mbit}
 mib=${MPTCP_BENCH_MIB:-1024}
+paces=${MPTCP_BENCH_PACE:-20 100 1000}
 status=0
 
 # run TITLE ARGS...: one run of mptcp-native, its figures printed.
@@ -54,6 +59,13 @@ mptcp_server
 echo "LKL MPTCP benchmark: LKL (2 TAPs, a bridge and a veth each) to the host kernel's MPTCP"
 echo "(python3 server in another namespace); rate: the receiver's; CPU s/GB: LKL's process"
 run "paths not limited ($mib MiB each)" --mib "$mib" aggregate
+echo
+echo "pacing: bbr, fq, SO_MAX_PACING_RATE; TCP on path A, not limited; some 6.7 s each:"
+for pace in $paces; do
+	mptcp_native --bench --pace "$pace" bbr || status=1
+	sed -n 's/^# bbr: \(.* of data at the receiver\)/  \1/p' "$tmp/native.log"
+	grep '^FAIL' "$tmp/native.log" >&2
+done
 if ! mptcp_rate "$rate"; then
 	echo "mptcp-bench.sh: tc tbf $rate: $(tail -n 3 "$tmp/setup.log")" >&2
 	exit 1

@@ -5,7 +5,7 @@
  * which build the paths (mptcp-netns.sh):
  *
  *   usage: mptcp-native [--bench] [--probe CMD] [--down CMD] [--mib N]
- *                       TAP0 TAP1 PHASE...
+ *                       [--pace M] TAP0 TAP1 PHASE...
  *
  * LKL's eth0 (on TAP0) is 10.78.1.2/24 with gateway 10.78.1.1 (path A),
  * eth1 (on TAP1) 10.78.2.2/24 with gateway 10.78.2.1 (path B), each with
@@ -32,8 +32,9 @@
  *   handover   256 MiB over MPTCP; CMD of --down (a path goes down) runs
  *              once half is written; all arrives, the longest wait of
  *              the receiver under STALL_MAX
- *   bbr        bbr and fq in LKL, SO_MAX_PACING_RATE 20 Mbit/s on a TCP
- *              socket: the rate on LKL's device within PACE_TOLERANCE
+ *   bbr        bbr and fq in LKL, SO_MAX_PACING_RATE 20 Mbit/s (or M of
+ *              --pace) on a TCP socket, some 6.7 s of data: the rate at
+ *              the receiver within PACE_TOLERANCE
  * --bench prints the figures without judging them (rates, ratio, stall).
  * Every transfer prints the CPU time of this process per 10^9 bytes.
  */
@@ -61,16 +62,16 @@
 #define JOIN_SIZE	(8ULL * MiB)
 #define AGGREGATE_SIZE	(64ULL * MiB)
 #define HANDOVER_SIZE	(256ULL * MiB)
-#define PACED_SIZE	(16ULL * MiB)
 /* The criteria. */
 #define AGGREGATE_MIN	1.7
 #define STALL_MAX	3.0
-#define PACE_RATE	20000000ULL	/* bits per second */
+#define PACE_MBIT	20
 #define PACE_TOLERANCE	0.05
 #define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))
 
 static int bench;
 static unsigned long long aggregate_size = AGGREGATE_SIZE;
+static unsigned int pace_mbit = PACE_MBIT;
 static const char *probe_cmd, *down_cmd;
 static int ifindex[2];
 static unsigned char piece[PIECE];
@@ -387,13 +388,17 @@ static void phase_handover(void)
 
 static void phase_bbr(void)
 {
-	unsigned int rate = PACE_RATE / 8;
+	unsigned int rate = pace_mbit * 125000;	/* bytes per second */
+	/* Some 6.7 s of data: 16 MiB at 20 Mbit/s. */
+	unsigned long long size = (pace_mbit * 4 + 4) / 5 * MiB;
 	struct result res;
 	double wire, dev;
 	char cc[32], name[160];
 	long fd, r;
 
-	test_section("bbr: fq, pacing at 20 Mbit/s", 120);
+	snprintf(name, sizeof(name), "bbr: fq, pacing at %u Mbit/s",
+		 pace_mbit);
+	test_section(name, 120);
 	r = lkl_sysctl("net.ipv4.tcp_congestion_control", "bbr");
 	if (!r)
 		r = lkl_sysctl_get("net.ipv4.tcp_congestion_control", cc,
@@ -408,20 +413,21 @@ static void phase_bbr(void)
 		r = lkl_sys_setsockopt((int)fd, LKL_SOL_SOCKET,
 				       LKL_SO_MAX_PACING_RATE, (char *)&rate,
 				       sizeof(rate));
-		check(r == 0, "bbr: SO_MAX_PACING_RATE 2500000 bytes/s", "%s",
-		      lkl_strerror((int)r));
+		snprintf(name, sizeof(name),
+			 "bbr: SO_MAX_PACING_RATE %u bytes/s", rate);
+		check(r == 0, name, "%s", lkl_strerror((int)r));
 	}
-	if (transfer(fd, "bbr, TCP paced", PACED_SIZE, NULL, &res))
+	if (transfer(fd, "bbr, TCP paced", size, NULL, &res))
 		return;
 	/* The device's bytes: its frames (TSO ones) with their headers. */
 	wire = res.secs > 0 ? res.tx[0] * 8 / res.secs / 1e6 : 0;
-	dev = res.mbit / (PACE_RATE / 1e6) - 1;
-	printf("# bbr: %.2f Mbit/s of data at the receiver (%+.1f %% from 20 Mbit/s), %.2f Mbit/s through LKL's eth0\n",
-	       res.mbit, dev * 100, wire);
+	dev = res.mbit / pace_mbit - 1;
+	printf("# bbr: %.2f Mbit/s of data at the receiver (%+.1f %% from %u Mbit/s), %.2f Mbit/s through LKL's eth0\n",
+	       res.mbit, dev * 100, pace_mbit, wire);
 	if (bench)
 		return;
-	snprintf(name, sizeof(name),
-		 "bbr: paced rate within %.0f %% of 20 Mbit/s", PACE_TOLERANCE * 100);
+	snprintf(name, sizeof(name), "bbr: paced rate within %.0f %% of %u Mbit/s",
+		 PACE_TOLERANCE * 100, pace_mbit);
 	check(dev < PACE_TOLERANCE && dev > -PACE_TOLERANCE, name,
 	      "%.2f Mbit/s at the receiver", res.mbit);
 }
@@ -439,23 +445,24 @@ static const struct {
 static int usage(const char *prog)
 {
 	fprintf(stderr,
-		"usage: %s [--bench] [--probe CMD] [--down CMD] [--mib N] TAP0 TAP1 PHASE...\n"
-		"PHASE: join, aggregate, handover or bbr; N: 1..65536\n",
+		"usage: %s [--bench] [--probe CMD] [--down CMD] [--mib N] [--pace M] TAP0 TAP1 PHASE...\n"
+		"PHASE: join, aggregate, handover or bbr; N: 1..65536 MiB, M: 1..10000 Mbit/s\n",
 		prog);
 	return 2;
 }
 
-/* --mib N: 1..65536 MiB, else 0 (and a message). */
-static unsigned long long parse_mib(const char *s)
+/* The number of option @opt: 1..@max, else 0 (and a message). */
+static unsigned int parse_num(const char *s, const char *opt,
+			      unsigned long max)
 {
 	char *end;
 	unsigned long v = strtoul(s, &end, 10);
 
-	if (*end || end == s || v < 1 || v > 65536) {
-		fprintf(stderr, "--mib %s: expected 1..65536\n", s);
+	if (*end || end == s || v < 1 || v > max) {
+		fprintf(stderr, "%s %s: expected 1..%lu\n", opt, s, max);
 		return 0;
 	}
-	return v * MiB;
+	return (unsigned int)v;
 }
 
 int main(int argc, char **argv)
@@ -472,13 +479,15 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[a], "--down") && a + 1 < argc)
 			down_cmd = argv[++a];
 		else if (!strcmp(argv[a], "--mib") && a + 1 < argc)
-			aggregate_size = parse_mib(argv[++a]);
+			aggregate_size = parse_num(argv[++a], "--mib", 65536) * MiB;
+		else if (!strcmp(argv[a], "--pace") && a + 1 < argc)
+			pace_mbit = parse_num(argv[++a], "--pace", 10000);
 		else if (argv[a][0] != '-' && n < 16)
 			args[n++] = argv[a];
 		else
 			return usage(argv[0]);
 	}
-	if (n < 3 || !aggregate_size)
+	if (n < 3 || !aggregate_size || !pace_mbit)
 		return usage(argv[0]);
 	for (p = 2; p < n; p++) {
 		for (i = 0; i < ARRAY_LEN(phases); i++)
