@@ -207,6 +207,23 @@ static void check_lease_a(const struct lkl_dhcp_lease *l)
 	CHECK_EQ("A: no error", l->error, 0);
 }
 
+/*
+ * The main table's default route (LKL's /proc/net/route): its gateway
+ * (network order) and interface name in @dev, or 0 when there is none.
+ */
+static unsigned int default_gateway(char dev[16])
+{
+	static char buf[4096];
+	unsigned int dst, gw;
+	const char *p;
+
+	read_lkl_file("/proc/net/route", buf, sizeof(buf));
+	for (p = strchr(buf, '\n'); p && p[1]; p = strchr(p + 1, '\n'))
+		if (sscanf(p + 1, "%15s %x %x", dev, &dst, &gw) == 3 && !dst)
+			return gw;
+	return 0;
+}
+
 /* The API's refusals. */
 static void check_errors(int if0)
 {
@@ -651,6 +668,8 @@ int main(int argc, char **argv)
 		show("A", &l);
 		check_lease_a(&l);
 		CHECK_EQ("A: eth0 has the address", if_addr(if0), l.addr);
+		CHECK_EQ("A: the main default route is via its router",
+			 default_gateway(a), ip4(10, 77, 0, 2));
 	}
 
 	check_slaac(if0, if1);
