@@ -384,6 +384,10 @@ static void phase_handover(void)
 		 "handover: the receiver never waited %.0f s or more",
 		 STALL_MAX);
 	check(res.stall < STALL_MAX, name, "%.3f s", res.stall);
+	/* Else nothing was handed over: path B must have had its share. */
+	check(res.tx[1] >= HANDOVER_SIZE / 10,
+	      "handover: path B carried >= 10 % of the bytes before it went down",
+	      "eth1 sent %llu bytes", res.tx[1]);
 }
 
 static void phase_bbr(void)
