@@ -71,7 +71,7 @@ static const char *const known[] = {
 	"NET_GATEWAY", "NET_IPV6", "NET_GATEWAY6", "NET_MAC", "NET_MTU",
 	"OFFLOAD", "SYSCTL", "MOUNT", "DEBUG", "BOOT_CMDLINE",
 	"CONFIG_FILE", "HOST_FAMILIES", "EXIT_LINGER", "SPIN_US", "MPTCP",
-	"FORK", NULL
+	"FORK", "ROOT", NULL
 };
 
 static const struct {

@@ -280,6 +280,12 @@ void fork_reset_child(void);
 
 /* Whether this process's LKL calls go to the root's kernel. */
 int proxy_remote(void);
+/* The kernel booted: serve the programs forked or executed from now. */
+void proxy_root_start(void);
+/* A new program: find the family of the process that started it. */
+void proxy_env_check(void);
+/* First LKL call: use the family's kernel (1), or boot one's own (0). */
+int proxy_attach(void);
 /* Make LKL call @no in the root's kernel; its result or -ENETDOWN. */
 long proxy_call(long no, long *params);
 /* This thread is inside the hijack's fork(). */

@@ -44,9 +44,11 @@ static pthread_mutex_t boot_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /*
  * LKL's wall clock starts at 1970; a program compares the timestamps
- * of its sockets (SO_TIMESTAMP, which ping uses) with the host's.
+ * of its sockets (SO_TIMESTAMP, which ping uses) with the host's.  It
+ * is set twice: the first LKL call of the booting thread takes some
+ * 100 us (its task is made), which the clock would lag by.
  */
-static int set_time(void)
+static int set_time_once(void)
 {
 	struct __lkl__kernel_timespec lts;
 	struct timespec ts;
@@ -55,6 +57,13 @@ static int set_time(void)
 	lts.tv_sec = ts.tv_sec;
 	lts.tv_nsec = ts.tv_nsec;
 	return (int)lkl_sys_clock_settime(LKL_CLOCK_REALTIME, &lts);
+}
+
+static int set_time(void)
+{
+	int r = set_time_once();
+
+	return r ? r : set_time_once();
 }
 
 static int boot(char *err, size_t len)
@@ -88,6 +97,8 @@ static int boot(char *err, size_t len)
 		return r;
 	}
 	hijack_log("the kernel runs");
+	if (config_fork_shares())
+		proxy_root_start();
 	return 0;
 }
 
@@ -106,7 +117,10 @@ int hijack_boot(void)
 	/* Handlers wait for the end of boot (signal.c), lock released. */
 	hijack_lkl_enter();
 	pthread_mutex_lock(&boot_lock);
-	if (atomic_load(&state) == DOWN) {
+	if (atomic_load(&state) == DOWN && config_fork_shares() &&
+	    proxy_attach()) {
+		atomic_store(&state, RUNNING);	/* the family's kernel */
+	} else if (atomic_load(&state) == DOWN) {
 		booting = 1;
 		r = boot(err, sizeof(err));
 		booting = 0;
@@ -207,6 +221,9 @@ static void __attribute__((constructor)) hijack_init(void)
 	fdt_set_owner();
 	config_load();
 	pthread_atfork(NULL, NULL, after_fork_child);
+	/* Started by a hijacked process: join its family (proxy.c). */
+	if (config_fork_shares())
+		proxy_env_check();
 	if (config_delay_main())
 		usleep(config_delay_main());
 }

@@ -35,6 +35,19 @@
  * child's memory (no permission; an emulator that moves addresses), the
  * child falls back to a kernel of its own (fork.c), loopback only.
  *
+ * Programs started by the family (fork() and exec, posix_spawn(), a
+ * shell in between) find the root too: the children's end of the
+ * control socket stays open across exec, and LKL_HIJACK_ROOT ("fd:pid")
+ * names it.  A new program whose constructor finds that fd still
+ * connected to that pid uses the root's kernel (it inherits no LKL fds:
+ * those close on exec).  Otherwise it boots its own, as any hijacked
+ * program does.
+ *
+ * The family exists from the root's first fork() or boot, whichever
+ * comes first, and its kernel starts on the first LKL call of any of
+ * its members: a server that forks its workers before it opens a
+ * socket, or a shell whose commands are hijacked, share one kernel.
+ *
  * When the root exits, its kernel goes with it: the calls of children
  * still running fail with ENETDOWN from then on.
  */
@@ -71,6 +84,7 @@ struct ctl_msg {
 	int claims[];
 };
 
+#define ROOT_ENV	"LKL_HIJACK_ROOT"
 #define CTL_MSG_MAX	(64 * 1024)
 #define CLAIMS_MAX	((int)((CTL_MSG_MAX - sizeof(struct ctl_msg)) / sizeof(int)))
 
@@ -503,6 +517,9 @@ static long hello(struct ctl_msg *m, size_t len)
 	if (len < sizeof(*m) || m->nclaims < 0 || m->nclaims > CLAIMS_MAX ||
 	    len < sizeof(*m) + sizeof(int) * (size_t)m->nclaims)
 		return -EINVAL;
+	/* The family's first use of LKL: the kernel starts here. */
+	if (hijack_boot())
+		return -ENETDOWN;
 	if (mem_read(&probe, &val, (void *)m->probe, sizeof(val)) ||
 	    val != m->probe_val) {
 		hijack_log("cannot read process %d's memory: it gets a kernel of its own",
@@ -584,6 +601,7 @@ static int root_start(void)
 	sigset_t all, old;
 	pthread_attr_t attr;
 	pthread_t t;
+	char env[32];
 	int sv[2], err;
 
 	owner = mmap(NULL, sizeof(*owner) * (size_t)fdt_size(),
@@ -616,6 +634,11 @@ static int root_start(void)
 		goto fail;
 	reserve(sv[0], 1);
 	reserve(sv[1], 1);
+	/* Programs executed later reach us through sv[1] (see above). */
+	snprintf(env, sizeof(env), "%d:%d", sv[1], (int)getpid());
+	if (real.fcntl(sv[1], F_SETFD, 0) || setenv(ROOT_ENV, env, 1))
+		hijack_log("programs this one executes cannot use its kernel: %s",
+			   strerror(errno));
 	return 0;
 fail:
 	free(watch);
@@ -624,6 +647,78 @@ fail:
 	real.close(sv[1]);
 	ctl_fd = ctl_root_fd = -1;
 	return -ENOMEM;
+}
+
+void proxy_root_start(void)
+{
+	int r;
+
+	if (remote || ctl_fd >= 0)
+		return;
+	r = root_start();
+	if (r)
+		hijack_log("cannot serve forked or executed programs (%s): they get kernels of their own",
+			   strerror(-r));
+}
+
+/*
+ * A new program: if LKL_HIJACK_ROOT names the control socket of a live
+ * root (the fd is there, and its peer is that process), join its family.
+ */
+void proxy_env_check(void)
+{
+	const char *v = getenv(ROOT_ENV);
+	struct ucred cred;
+	socklen_t len = sizeof(cred), tlen;
+	int fd, pid, type = 0;
+
+	tlen = sizeof(type);
+	if (!v || sscanf(v, "%d:%d", &fd, &pid) != 2 || fd < 0 ||
+	    real.getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tlen) ||
+	    type != SOCK_SEQPACKET ||
+	    real.getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) ||
+	    cred.pid != pid || pid == getpid())
+		return;
+	ctl_fd = fd;
+	reserve(fd, 1);
+}
+
+/*
+ * On this process's first LKL call: use the kernel of the family's root
+ * (which starts it if it has not yet).  1 if so, 0 if this process is
+ * no member, or is the root, or the root cannot serve it (gone, or
+ * cannot reach our memory): it then boots a kernel of its own.
+ */
+int proxy_attach(void)
+{
+	struct ctl_msg m = { .type = MSG_HELLO };
+
+	if (remote)
+		return 1;
+	if (ctl_fd < 0 || ctl_root_fd >= 0)
+		return 0;
+	m.probe = (unsigned long)&probe_word;
+	m.probe_val = probe_word;
+	remote = 1;
+	if (chan_open(&m, sizeof(m))) {
+		remote = 0;
+		reserve(ctl_fd, 0);
+		ctl_fd = -1;
+		hijack_log("the kernel of this program's family cannot serve it: it boots one of its own");
+		return 0;
+	}
+	hijack_log("using the kernel of this program's family");
+	return 1;
+}
+
+/* In a child: the root's end of the control socket is the root's. */
+static void child_unroot(void)
+{
+	if (ctl_root_fd < 0)
+		return;
+	reserve(ctl_root_fd, 0);
+	real.close(ctl_root_fd);
+	ctl_root_fd = -1;
 }
 
 /* ---- fork() ---- */
@@ -746,6 +841,7 @@ static int child_start(struct plan *p)
 	struct ctl_msg *m = calloc(1, len);
 	int i, r;
 
+	child_unroot();
 	/* The parent's channels are the parent's threads'. */
 	for (i = 0; i < nchans; i++) {
 		reserve(chans[i], 0);
@@ -782,16 +878,23 @@ pid_t fork(void)
 	int r;
 
 	real_resolve();
-	if (!config_fork_shares() || !hijack_running())
+	if (!config_fork_shares())
 		return real.fork();
-	if (!remote && ctl_fd < 0) {
-		r = root_start();
-		if (r) {
-			hijack_log("fork: cannot serve children (%s): the child gets a kernel of its own",
-				   strerror(-r));
-			return real.fork();
-		}
+	if (!remote && !hijack_running()) {
+		/*
+		 * No kernel yet: the child will find it (or start it, in the
+		 * root) through the control socket.
+		 */
+		proxy_root_start();
+		forking = 1;
+		pid = real.fork();
+		forking = 0;
+		if (!pid)
+			child_unroot();
+		return pid;
 	}
+	if (!remote && ctl_fd < 0)
+		return real.fork();	/* proxy_root_start() failed */
 	r = plan_make(&p);
 	if (r) {
 		hijack_log("fork: cannot duplicate the LKL fds (%s): the child gets a kernel of its own",

@@ -125,7 +125,7 @@ run tcp_inq PASS
 run so_netns_cookie 'FAIL~identical cookies for distinct ns' \
 	-r "unshare(CLONE_NEWNET) makes a host namespace; LKL's sockets stay in LKL's one"
 run ipv6_flowlabel_mgr 'FAIL~wait: unexpected child result' \
-	-r "its fork() child uses the parent's socket: in a hijacked child, an orphan (EBADF)"
+	-r "its fork() child shares the socket, but its setuid(nobody) changes the host's credentials, not those of LKL's tasks (root)"
 run ipv6_flowlabel:no-auto PASS -s net.ipv6.auto_flowlabels=0 -- -l 1
 run ipv6_flowlabel:auto PASS -s net.ipv6.auto_flowlabels=1 -- -l 1
 run ipv6_flowlabel:ping PASS -s net.ipv6.flowlabel_reflect=4 \
@@ -155,8 +155,8 @@ run psock_tpacket 'FAIL~mmap: No such device' -h LKL_HIJACK_HOST_FAMILIES=unix \
 run txring_overwrite 'FAIL~mmap: No such device' -h LKL_HIJACK_HOST_FAMILIES=unix \
 	-r "mmap() of an LKL socket's ring is the placeholder's, a host AF_UNIX socket (ENODEV)"
 
-# kselftest_harness: each TEST in a fork()ed child, whose first socket
-# boots its own kernel.
+# kselftest_harness: each TEST in a fork()ed child, on the parent's
+# kernel (started by the first child's first socket).
 run bind_wildcard 132
 run bind_timewait 2
 run netlink-dumps 3
@@ -173,6 +173,9 @@ run so_incoming_cpu '12 fail=*' \
 	-r "LKL has one CPU (CONFIG_NR_CPUS=1): every SYN is handled on CPU 0"
 run tun '5 fail=*.delete_detach_close' -n /dev/net/tun \
 	-r "the TUN device is the host's (/dev/net/tun), the RTM_DELLINK goes to LKL's netlink"
+# MPTCP: the server is a fork() child, on the parent's kernel.
+run mptcp_inq 'PASS'
+run mptcp_sockopt 'PASS'
 # AF_UNIX stays the host's.
 run unix_connect native
 run scm_pidfd native
@@ -187,7 +190,7 @@ run diag_uid '2 fail=*' \
 source_of() {
 	local d
 
-	for d in net net/af_unix; do
+	for d in net net/af_unix net/mptcp; do
 		[ -f "$sel/$d/$1.c" ] && { echo "$sel/$d/$1.c"; return; }
 	done
 }

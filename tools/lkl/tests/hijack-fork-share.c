@@ -12,11 +12,15 @@
  * makes are in the same stack (the parent reaches its listener); a
  * grandchild works as well; a signal interrupts a child's blocked
  * recv(); poll() mixes a host pipe and an inherited socket; an epoll
- * set is shared, as the host kernel shares it.
+ * set is shared, as the host kernel shares it.  A program it starts with
+ * posix_spawn() (itself again, as "hijack-fork-share client PORT") and
+ * one started through fork() and execv() use its kernel too: they reach
+ * its listener on 127.0.0.1, which a kernel of their own would not have.
  */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -247,10 +251,65 @@ static int child_epoll(int pair[2])
 	return ok;
 }
 
-int main(void)
+extern char **environ;
+
+/* "client PORT": connect to 127.0.0.1:PORT and say "s". */
+static int client(const char *port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	int c = socket(AF_INET, SOCK_STREAM, 0);
+
+	sin.sin_port = htons((unsigned short)atoi(port));
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (c < 0 || connect(c, (struct sockaddr *)&sin, sizeof(sin)))
+		return 2;
+	return send_all(c, "s", 1) ? 0 : 3;
+}
+
+/* Start "@self client PORT" (posix_spawn, or fork + execv): it reaches us. */
+static int started_program(const char *self, int spawn)
+{
+	struct sockaddr_in sin;
+	int l = tcp_listener(&sin), a, status, ok;
+	char port[16], c = 0;
+	char *argv[] = { (char *)self, "client", port, NULL };
+	struct pollfd p = { .events = POLLIN };
+	pid_t pid;
+
+	if (l < 0)
+		return 0;
+	snprintf(port, sizeof(port), "%d", ntohs(sin.sin_port));
+	if (spawn) {
+		if (posix_spawn(&pid, self, NULL, NULL, argv, environ))
+			pid = -1;
+	} else {
+		pid = fork();
+		if (!pid) {
+			execv(self, argv);
+			_exit(127);
+		}
+	}
+	if (pid < 0) {
+		close(l);
+		return 0;
+	}
+	/* A program with a kernel of its own would never come. */
+	p.fd = l;
+	a = poll(&p, 1, 10000) == 1 ? accept(l, NULL, NULL) : -1;
+	ok = a >= 0 && recv_all(a, &c, 1) && c == 's';
+	close(a);
+	close(l);
+	return ok && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	       !WEXITSTATUS(status);
+}
+
+int main(int argc, char **argv)
 {
 	int pair[2];
 	char c[2];
+
+	if (argc == 3 && !strcmp(argv[1], "client"))
+		return client(argv[2]);
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	test_section("fork: the child uses the parent's kernel", 120);
@@ -270,6 +329,11 @@ int main(void)
 	      child_poll(pair) && recv_all(pair[1], c, 1) && c[0] == 'p');
 	CHECK("a child waits on its parent's epoll set", child_epoll(pair) &&
 	      recv_all(pair[1], c, 1) && c[0] == 'e');
+	test_section("programs it starts", 0);
+	CHECK("a program started with posix_spawn() reaches its listener",
+	      started_program(argv[0], 1));
+	CHECK("a program started with fork() and execv() reaches it",
+	      started_program(argv[0], 0));
 	CHECK("the parent's pair still works",
 	      send_all(pair[0], "zz", 2) && recv_all(pair[1], c, 2) &&
 	      !memcmp(c, "zz", 2));
