@@ -311,9 +311,8 @@ long hijack_recvmsg(int lfd, struct msghdr *msg, int flags);
 void epoll_fd_closed(int fd);
 /* Whether host fd @fd is an epoll instance poll.c knows. */
 int epoll_tracked(int fd);
-/* For fork(): call @fn with each epoll's LKL fd; replace each by @map's. */
-void epoll_for_each_lkl(void (*fn)(int lfd));
-void epoll_remap(int (*map)(int lfd));
+/* For fork(): each epoll's LKL fd becomes @fn(it). */
+void epoll_map_lkl(int (*fn)(int lfd));
 
 /* ---- Blocking on LKL fds (wait.c) ---- */
 

@@ -373,24 +373,12 @@ static int epoll_track(int epfd)
 	return epfd;
 }
 
-void epoll_for_each_lkl(void (*fn)(int lfd))
-{
-	int fd, lfd;
-
-	for (fd = 0; epolls && fd < fdt_size(); fd++) {
-		if (epolls[fd]) {
-			lfd = atomic_load(&epolls[fd]->lkl_epfd);
-			if (lfd >= 0)
-				fn(lfd);
-		}
-	}
-}
-
 /*
- * A fork's child shares the parent's epoll instances, as the host
- * kernel's fork() does, through duplicates of their LKL fds.
+ * For fork(): each epoll's LKL fd becomes @fn(it).  A fork's child
+ * shares the parent's epoll instances, as the host kernel's fork()
+ * does, through duplicates of their LKL fds (proxy.c).
  */
-void epoll_remap(int (*map)(int lfd))
+void epoll_map_lkl(int (*fn)(int lfd))
 {
 	int fd, lfd;
 
@@ -398,7 +386,7 @@ void epoll_remap(int (*map)(int lfd))
 		if (epolls[fd]) {
 			lfd = atomic_load(&epolls[fd]->lkl_epfd);
 			if (lfd >= 0)
-				atomic_store(&epolls[fd]->lkl_epfd, map(lfd));
+				atomic_store(&epolls[fd]->lkl_epfd, fn(lfd));
 		}
 	}
 }

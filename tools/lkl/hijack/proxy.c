@@ -770,10 +770,11 @@ static void plan_add_fd(int fd, int lfd)
 		plan_add(plan_now, lfd);
 }
 
-static void plan_add_lfd(int lfd)
+static int plan_add_lfd(int lfd)
 {
 	if (plan_now->n >= 0)
 		plan_add(plan_now, lfd);
+	return lfd;
 }
 
 static int map_fd(int lfd)
@@ -817,7 +818,7 @@ static int plan_make(struct plan *p)
 	memset(p, 0, sizeof(*p));
 	plan_now = p;
 	fdt_for_each(plan_add_fd);
-	epoll_for_each_lkl(plan_add_lfd);
+	epoll_map_lkl(plan_add_lfd);
 	if (p->n < 0 || p->n > CLAIMS_MAX) {
 		plan_free(p);
 		return -ENOMEM;
@@ -855,7 +856,7 @@ static int child_start(struct plan *p)
 		return -ENOMEM;
 	plan_now = p;
 	fdt_remap(map_fd);
-	epoll_remap(map_fd);
+	epoll_map_lkl(map_fd);
 	hijack_forked = 1;	/* fds left unmapped are dead */
 	remote = 1;
 	m->type = MSG_HELLO;
