@@ -14,13 +14,15 @@
 # MPTCP limits 2 subflows and 0 announcements taken (`ip mptcp limits`),
 # no endpoint.
 #
-#   mptcp_netns_init NAME BINDIR  netns_init, plus a skip when the host
-#                          kernel has no MPTCP or BINDIR has no
-#                          mptcp-native; python3 must have IPPROTO_MPTCP
-#   mptcp_netns_setup      the above; fails and ends the test if it cannot
+#   mptcp_netns_init NAME BINDIR  netns_init (ss, tc too), a skip without
+#                          /dev/net/tun or a python3 with IPPROTO_MPTCP, a
+#                          failure without BINDIR/mptcp-native
+#   mptcp_netns_setup      the above; a skip when the host kernel has no
+#                          MPTCP; fails and ends the test if it cannot
 #   mptcp_rate RATE        tbf RATE (tc's units, e.g. 50mbit) on lklma0 and
 #                          lklmb0: each path's limit from LKL to the server
-#   mptcp_server           the native server (python3) in $pns: port 5400
+#   mptcp_server           the native server (python3, netns_server) in
+#                          $pns: port 5400
 #                          MPTCP (socket(AF_INET, SOCK_STREAM, 262)), 5401
 #                          TCP; it reads to EOF, checks the pieces (see
 #                          mptcp-native.c) and answers "BYTES FIRST-BAD
@@ -189,16 +191,7 @@ threading.Event().wait()
 '
 
 mptcp_server() {
-	ip netns exec "$pns" python3 -c "$MPTCP_SERVER" "$tmp/ready" \
-		>"$tmp/server.log" 2>&1 &
-	server_pid=$!
-	for _ in $(seq 100); do
-		[ -e "$tmp/ready" ] && return 0
-		kill -0 "$server_pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	bad "native MPTCP server listening" "$(tr '\n' ' ' <"$tmp/server.log")"
-	summary
+	netns_server "$MPTCP_SERVER"
 }
 
 # The hijack's JSON configuration: LKL as mptcp-native sets itself up.
