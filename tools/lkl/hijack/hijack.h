@@ -60,6 +60,7 @@ struct hijack_real {
 	__typeof__(ioctl) *ioctl;
 	__typeof__(sendfile) *sendfile;
 	__typeof__(sendfile64) *sendfile64;
+	__typeof__(splice) *splice;
 	__typeof__(poll) *poll;
 	__typeof__(ppoll) *ppoll;
 	__typeof__(select) *select;

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <linux/close_range.h>
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/sendfile.h>
 #include <unistd.h>
@@ -306,4 +307,126 @@ ssize_t sendfile(int out_fd, int in_fd, off_t *offset, size_t count)
 		*offset = (off_t)off;
 	}
 	return hijack_ret(r);
+}
+
+/*
+ * splice() between a host pipe and an LKL socket.  The two kernels share
+ * no pipe, so the data passes through a buffer here, and nothing may be
+ * lost on the way: what is taken from the pipe is all sent (waiting for
+ * the socket if it must), and what is taken from the socket is at most
+ * what the pipe has room for.  Anything else with an LKL fd (no pipe,
+ * or offsets) is refused as the host refuses it.
+ */
+#define SPLICE_CHUNK	(64 * 1024)
+
+static int pipe_room(int pipe_fd, int nonblock)
+{
+	struct pollfd p = { .fd = pipe_fd, .events = POLLOUT };
+	int size, queued;
+
+	for (;;) {
+		size = real.fcntl(pipe_fd, F_GETPIPE_SZ);
+		if (size < 0 || real.ioctl(pipe_fd, FIONREAD, &queued))
+			return -EINVAL;		/* not a pipe */
+		if (size > queued)
+			return size - queued;
+		if (nonblock)
+			return -EAGAIN;
+		if (real.poll(&p, 1, -1) < 0)
+			return -errno;
+	}
+}
+
+static long splice_from_lkl(int in_lfd, int pipe_fd, size_t len,
+			    unsigned int flags)
+{
+	int nonblock = (flags & SPLICE_F_NONBLOCK) ||
+		       (real.fcntl(pipe_fd, F_GETFL) & O_NONBLOCK);
+	int room = pipe_room(pipe_fd, nonblock);
+	struct msghdr m = { 0 };
+	struct iovec iov;
+	char *buf;
+	long n, w, done = 0;
+
+	if (room < 0)
+		return room;
+	iov.iov_len = len < (size_t)room ? len : (size_t)room;
+	if (iov.iov_len > SPLICE_CHUNK)
+		iov.iov_len = SPLICE_CHUNK;
+	buf = malloc(iov.iov_len);
+	if (!buf)
+		return -ENOMEM;
+	iov.iov_base = buf;
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	/* SPLICE_F_NONBLOCK is the pipe's: the socket's own O_NONBLOCK rules. */
+	n = hijack_recvmsg(in_lfd, &m, 0);
+	while (n > 0 && done < n) {
+		w = real.write(pipe_fd, buf + done, (size_t)(n - done));
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			break;		/* the pipe's reader is gone */
+		done += w;
+	}
+	free(buf);
+	return n > 0 && !done ? -errno : n;
+}
+
+static long splice_to_lkl(int pipe_fd, int out_lfd, size_t len,
+			  unsigned int flags)
+{
+	struct pollfd p = { .fd = pipe_fd, .events = POLLIN };
+	struct iovec iov;
+	char *buf;
+	long n, r = 0, done = 0;
+
+	if (flags & SPLICE_F_NONBLOCK && real.poll(&p, 1, 0) == 0)
+		return -EAGAIN;
+	buf = malloc(SPLICE_CHUNK);
+	if (!buf)
+		return -ENOMEM;
+	n = real.read(pipe_fd, buf, len < SPLICE_CHUNK ? len : SPLICE_CHUNK);
+	if (n < 0)
+		r = -errno;
+	while (n > 0 && done < n) {
+		iov.iov_base = buf + done;
+		iov.iov_len = (size_t)(n - done);
+		r = rw(out_lfd, &iov, 1, 1);
+		if (r == -EAGAIN)
+			r = hijack_block(out_lfd, POLLOUT);
+		else if (r > 0)
+			done += r;
+		if (r < 0 && r != -EAGAIN)
+			break;
+	}
+	free(buf);
+	return done ? done : n <= 0 ? (n < 0 ? r : 0) : r;
+}
+
+ssize_t splice(int fd_in, off64_t *off_in, int fd_out, off64_t *off_out,
+	       size_t len, unsigned int flags)
+{
+	int in_l, out_l, host_fd;
+
+	real_resolve();
+	in_l = fd_route(fd_in);
+	out_l = fd_route(fd_out);
+	if (in_l == FD_HOST && out_l == FD_HOST)
+		return real.splice(fd_in, off_in, fd_out, off_out, len, flags);
+	if (in_l == FD_DEAD || out_l == FD_DEAD)
+		return hijack_ret(-EBADF);
+	/* The host kernel's order: the pipe's offset, the other's, len. */
+	host_fd = in_l >= 0 ? fd_out : fd_in;
+	if ((in_l >= 0 && out_l >= 0) || real.fcntl(host_fd, F_GETPIPE_SZ) < 0)
+		return hijack_ret(-EINVAL);	/* no pipe */
+	if (in_l >= 0 ? off_out != NULL : off_in != NULL)
+		return hijack_ret(-ESPIPE);	/* an offset on the pipe */
+	if (in_l >= 0 ? off_in != NULL : off_out != NULL)
+		return hijack_ret(-EINVAL);	/* one on the socket */
+	if (!len)
+		return 0;
+	if (in_l >= 0)
+		return hijack_ret(splice_from_lkl(in_l, fd_out, len, flags));
+	return hijack_ret(splice_to_lkl(fd_in, out_l, len, flags));
 }

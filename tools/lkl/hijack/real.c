@@ -72,6 +72,7 @@ static void resolve_all(void)
 	RESOLVE(ioctl);
 	RESOLVE(sendfile);
 	RESOLVE(sendfile64);
+	RESOLVE(splice);
 	RESOLVE(poll);
 	RESOLVE(ppoll);
 	RESOLVE(select);
