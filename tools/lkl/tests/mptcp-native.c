@@ -33,7 +33,7 @@
  *              once half is written; all arrives, the longest wait of
  *              the receiver under STALL_MAX
  *   bbr        bbr and fq in LKL, SO_MAX_PACING_RATE 20 Mbit/s (or M of
- *              --pace) on a TCP socket, some 6.7 s of data: the rate at
+ *              --pace) on a TCP socket, some 10 s of data: the rate at
  *              the receiver within PACE_TOLERANCE
  * --bench prints the figures without judging them (rates, ratio, stall).
  * Every transfer prints the CPU time of this process per 10^9 bytes.
@@ -393,8 +393,11 @@ static void phase_handover(void)
 static void phase_bbr(void)
 {
 	unsigned int rate = pace_mbit * 125000;	/* bytes per second */
-	/* Some 6.7 s of data: 16 MiB at 20 Mbit/s. */
-	unsigned long long size = (pace_mbit * 4 + 4) / 5 * MiB;
+	/*
+	 * Some 10 s of data (25 MiB at 20 Mbit/s): long enough that one
+	 * late timer of a busy host (a 130 ms stall was seen) costs ~1 %.
+	 */
+	unsigned long long size = (pace_mbit * 5 + 3) / 4 * MiB;
 	struct result res;
 	double wire, dev;
 	char cc[32], name[160];
