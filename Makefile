@@ -63,8 +63,12 @@ HOST_LDLIBS := -lpthread
 
 # The JSON configuration (config_json.c) needs cJSON for the target
 # (Debian's libcjson-dev, glibc only): a musl build, or a target without
-# it, leaves the file and its functions out.
-PKG_CONFIG ?= $(CROSS_COMPILE)pkg-config
+# it, leaves the file and its functions out.  A cross build asks
+# pkg-config about the target's Debian multiarch packages (e.g.
+# libcjson-dev:arm64, which `scripts/install-deps.sh cross` installs).
+MULTIARCH := $(if $(CROSS_COMPILE),$(shell $(CC) -print-multiarch 2>/dev/null))
+PKG_CONFIG ?= $(if $(MULTIARCH),PKG_CONFIG_LIBDIR=/usr/lib/$(MULTIARCH)/pkgconfig:/usr/share/pkgconfig \
+	PKG_CONFIG_SYSTEM_LIBRARY_PATH=/usr/lib/$(MULTIARCH) )pkg-config
 HAVE_CJSON := $(if $(findstring musl,$(CC)),,$(shell $(PKG_CONFIG) --exists libcjson 2>/dev/null && echo 1))
 CJSON_CFLAGS := $(if $(HAVE_CJSON),$(shell $(PKG_CONFIG) --cflags libcjson))
 HOST_LDLIBS += $(if $(HAVE_CJSON),$(shell $(PKG_CONFIG) --libs libcjson))
@@ -75,11 +79,16 @@ HOST_LDLIBS += $(if $(HAVE_CJSON),$(shell $(PKG_CONFIG) --libs libcjson))
 # in /usr/<triplet>): arm64 and arm under qemu-user (Debian's qemu-user),
 # named explicitly as binfmt_misc may not be set up (it is not on CI);
 # i386 natively (an x86_64 kernel runs it) through that library's own
-# dynamic loader, so no i386 multiarch packages are needed.
-RUN_aarch64 := qemu-aarch64 -L /usr/aarch64-linux-gnu
-RUN_arm := qemu-arm -L /usr/arm-linux-gnueabihf
+# dynamic loader.  Once Debian's multiarch C library for the target is
+# installed (the multiarch libraries above bring libc6:arm64), qemu
+# runs the programs with it and without -L: with -L, the loader of the
+# cross package looks in /lib/<multiarch> first, finds that other libc
+# there, and the pair hangs in pthread_create().  The i386 loader is
+# told its own library's folder first, then the multiarch one's.
+RUN_aarch64 := qemu-aarch64 $(if $(wildcard /lib/ld-linux-aarch64.so.1),,-L /usr/aarch64-linux-gnu)
+RUN_arm := qemu-arm $(if $(wildcard /lib/ld-linux-armhf.so.3),,-L /usr/arm-linux-gnueabihf)
 RUN_i686 := /usr/i686-linux-gnu/lib/ld-linux.so.2 \
-	--library-path /usr/i686-linux-gnu/lib
+	--library-path /usr/i686-linux-gnu/lib:/usr/lib/i386-linux-gnu
 ifneq ($(CROSS_COMPILE),)
 LKL_RUN ?= $(RUN_$(TARGET))
 # The kernel's .rodata holds data written once at boot (ro_after_init):
@@ -92,11 +101,14 @@ HOST_LDLIBS += -Wl,--no-wchar-size-warning
 endif
 endif
 # What `make test` runs for a cross target: boot, host operations, disks,
-# 64-bit arguments and time, the pipe-backend network tests, and the
-# header checks (compiled by the cross compiler).  The check-*.sh scripts
-# that run the tools, and the TAP/raw/macvtap tests, are left out.
+# 64-bit arguments and time, the pipe-backend network tests, the JSON
+# configuration (with the target's libcjson), the header checks
+# (compiled by the cross compiler), and the hijack's tests that need no
+# network.  The check-*.sh scripts that run the tools, and the
+# TAP/raw/macvtap tests, are left out.
 CROSS_TESTS := boot host-ops-test header-conflicts disk large-file \
-	net-pipe net-config check-exports.sh check-headers.sh
+	net-pipe net-config $(if $(HAVE_CJSON),config-json) \
+	check-exports.sh check-headers.sh check-hijack-loopback.sh
 # The installed library and the example consumer, on arm64 too.
 CROSS_TESTS += $(if $(filter aarch64,$(TARGET)),check-install.sh)
 
@@ -249,15 +261,16 @@ $(BINDIR)/cpfromfs: $(BINDIR)/cptofs
 
 # The filesystem tools with other libraries: libfuse3, libarchive.
 FS_IMAGE := tools/lkl/fs/image.c tools/lkl/fs/image.h
-# Cross builds leave them out: they would need those libraries built for
-# the target (Debian multiarch), which CI does not install.
-FS_TOOLS := $(if $(CROSS_COMPILE),,lklfuse fs2tar)
+# A cross build has lklfuse when the target's libfuse3-dev (multiarch)
+# is installed, and no fs2tar (libarchive-dev is not installed for it).
+FS_TOOLS := $(if $(CROSS_COMPILE),$(if $(shell $(PKG_CONFIG) --exists fuse3 \
+	2>/dev/null && echo 1),lklfuse),lklfuse fs2tar)
 $(BINDIR)/lklfuse: tools/lkl/fs/lklfuse.c $(FS_IMAGE) $(LIBDIR)/liblkl.a
 	@mkdir -p $(BINDIR)
 	@echo "  LINK    $@"
-	$(Q)$(KCC) $(HOST_CFLAGS) $(shell pkg-config --cflags fuse3) -o $@ \
+	$(Q)$(KCC) $(HOST_CFLAGS) $(shell $(PKG_CONFIG) --cflags fuse3) -o $@ \
 		$(filter %.c,$^) $(LIBDIR)/liblkl.a \
-		$(shell pkg-config --libs fuse3) $(HOST_LDLIBS)
+		$(shell $(PKG_CONFIG) --libs fuse3) $(HOST_LDLIBS)
 
 $(BINDIR)/fs2tar: tools/lkl/fs/fs2tar.c $(FS_IMAGE) $(LIBDIR)/liblkl.a
 	@mkdir -p $(BINDIR)
@@ -334,7 +347,9 @@ bench: all
 # A cross target builds what its tests need (the library and the
 # programs of CROSS_TESTS), not all: a program that does not build for
 # every target yet does not stop its tests.
-test: $(if $(CROSS_COMPILE),lib $(addprefix $(BINDIR)/,$(filter-out %.sh,$(CROSS_TESTS))),all)
+test: $(if $(CROSS_COMPILE),lib $(addprefix $(BINDIR)/,$(filter-out %.sh,$(CROSS_TESTS))) \
+	$(if $(filter check-hijack-loopback.sh,$(CROSS_TESTS)),$(LIBDIR)/liblkl-hijack.so \
+		$(BINDIR)/lkl-hijack $(HIJACK_TESTS)),all)
 	$(Q)$(if $(CROSS_COMPILE),$(if $(LKL_RUN),,$(error no way known to run $(TARGET) programs: set LKL_RUN)))
 	$(Q)LKL_LIBDIR=$(LIBDIR) LKL_INCDIR=$(INC) LKL_CC="$(CC)" NM="$(NM)" \
 		LKL_RUN="$(LKL_RUN)" $(if $(CROSS_COMPILE),LKL_TESTS="$(CROSS_TESTS)") \

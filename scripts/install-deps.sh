@@ -4,7 +4,13 @@
 # Install the Debian packages that building and testing LKL needs.
 # Usage: scripts/install-deps.sh [build|test|cross|all]   (default: all)
 # cross: the cross compilers and C libraries for arm64, arm (hard-float)
-# and i386, and qemu-user to run their tests.
+# and i386, and qemu-user to run their tests; then, for each of those
+# architectures, Debian's multiarch libcjson-dev and libfuse3-dev
+# (dpkg --add-architecture), which give the cross builds the JSON
+# configuration and lklfuse.  An architecture whose packages cannot be
+# installed (its index does not download, or a version differs from
+# the installed amd64 one) is named with apt's reason and removed
+# again; its cross build leaves those two out, as it says.
 # Must run as root (it calls apt-get); prints what to install otherwise.
 set -eu
 
@@ -19,6 +25,8 @@ test_pkgs="procps e2fsprogs dosfstools btrfs-progs xfsprogs iproute2 iputils-pin
 cross_pkgs="gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 	gcc-arm-linux-gnueabihf libc6-dev-armhf-cross
 	gcc-i686-linux-gnu libc6-dev-i386-cross qemu-user"
+cross_arches="arm64 armhf i386"
+cross_libs="libcjson-dev libfuse3-dev"
 
 case "$what" in
 build) pkgs=$build_pkgs ;;
@@ -28,12 +36,58 @@ all) pkgs="$build_pkgs $test_pkgs $cross_pkgs" ;;
 *) echo "usage: $0 [build|test|cross|all]" >&2; exit 2 ;;
 esac
 
+# installed PKG: true when PKG (name[:arch]) is installed.
+installed() {
+	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"
+}
+
+# multiarch ARCH: the cross libraries for ARCH; 1 when they are not there.
+multiarch() {
+	libs=""
+	for p in $cross_libs; do
+		installed "$p:$1" || libs="$libs $p:$1"
+	done
+	[ -z "$libs" ] && return 0
+	if [ "$(id -u)" != 0 ]; then
+		echo "Cross builds for $1 want:$libs (as root: dpkg --add-architecture $1; apt-get update; apt-get install --no-install-recommends$libs)" >&2
+		return 1
+	fi
+	echo "Installing:$libs"
+	log=$(mktemp)
+	dpkg --add-architecture "$1"
+	# shellcheck disable=SC2086  # words on purpose
+	if apt-get update -q >"$log" 2>&1 &&
+	   DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+		--no-install-recommends $libs >>"$log" 2>&1; then
+		rm -f "$log"
+		return 0
+	fi
+	echo "install-deps: cannot install$libs; cross builds for $1 leave out the JSON configuration and lklfuse. apt said:" >&2
+	grep -E '^(E|W):' "$log" | head -5 >&2
+	rm -f "$log"
+	# Without $1 (nothing of it got installed), apt-get update works again.
+	if ! dpkg --remove-architecture "$1" ||
+	   ! apt-get update -q >/dev/null 2>&1; then
+		echo "install-deps: $1 stays a dpkg architecture; apt-get update fails until its index downloads or dpkg --remove-architecture $1" >&2
+	fi
+	return 1
+}
+
+# cross_multiarch: multiarch for each cross architecture (cross, all).
+cross_multiarch() {
+	case "$what" in
+	cross|all)
+		for a in $cross_arches; do
+			multiarch "$a" || :
+		done ;;
+	esac
+}
+
 missing=""
 for p in $pkgs; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
-		missing="$missing $p"
+	installed "$p" || missing="$missing $p"
 done
-[ -z "$missing" ] && exit 0
+[ -z "$missing" ] && { cross_multiarch; exit 0; }
 
 if [ "$(id -u)" != 0 ]; then
 	echo "LKL needs these Debian packages:$missing" >&2
@@ -54,3 +108,4 @@ if [ ! -e $policy ]; then
 fi
 apt-get update -q
 DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing
+cross_multiarch

@@ -29,6 +29,8 @@ bindir=${1:-${LKL_BINDIR:-}}
 srcdir=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tools/lkl/tests/harness.sh
 . "$srcdir/harness.sh"
+# shellcheck source=tools/lkl/tests/hijack-refusals.sh
+. "$srcdir/hijack-refusals.sh"
 # shellcheck source=tools/lkl/tests/netns-lib.sh
 . "$srcdir/netns-lib.sh"
 
@@ -36,30 +38,6 @@ BIG=$((64 << 20))
 NET_ENV="LKL_HIJACK_NET_IFTYPE=tap LKL_HIJACK_NET_IFPARAMS=lkltap0 \
 LKL_HIJACK_NET_IP=10.77.0.1 LKL_HIJACK_NET_NETMASK_LEN=24"
 hijack_built
-
-# run_c NAME PROG ARGS: a test.h program's checks, counted here, each
-# line labelled with NAME.
-run_c() {
-	local name=$1 line rc f0=$fail log
-
-	shift
-	log=$(mktemp)
-	"$@" >"$log" 2>&1
-	rc=$?
-	while IFS= read -r line; do
-		case "$line" in
-		"ok - "*) ok "[$name] ${line#ok - }" ;;
-		"FAIL - "*) bad "[$name] ${line#FAIL - }" "" ;;
-		"skip - "*) echo "$line"; skip=$((skip + 1)) ;;
-		*" passed, "*" failed"*) ;;
-		*) echo "$line" ;;
-		esac
-	done <"$log"
-	rm -f "$log"
-	if [ $rc -ne 0 ] && [ "$fail" -eq "$f0" ]; then
-		bad "[$name] exits cleanly" "status $rc"
-	fi
-}
 
 # ---- Without a network: LKL's loopback ----
 
@@ -161,51 +139,8 @@ else
 	bad "hijack-mptcp built" "not in $bindir"
 fi
 
-# A bad configuration: a message naming it, exit 78, main() never runs.
-out=$(LKL_HIJACK_NET_IFTYPE=tap LKL_HIJACK_NET_IFPARAMS=x \
-	LKL_HIJACK_NET_IP=10.77.0.300 LKL_HIJACK_NET_NETMASK_LEN=24 \
-	"$hijack" echo main-ran 2>&1)
-rc=$?
-if [ $rc -eq 78 ] && [ "${out#*main-ran}" = "$out" ] &&
-   [ "${out#*LKL_HIJACK_NET_IP=\"10.77.0.300\"}" != "$out" ]; then
-	ok "a bad LKL_HIJACK_NET_IP stops the program before main()"
-else
-	bad "a bad LKL_HIJACK_NET_IP stops the program before main()" "status $rc: $out"
-fi
-out=$(LKL_HIJACK_NET_IPADDR=1 "$hijack" echo main-ran 2>&1)
-rc=$?
-if [ $rc -eq 78 ] && [ "${out#*LKL_HIJACK_NET_IPADDR}" != "$out" ]; then
-	ok "an unknown LKL_HIJACK_ variable stops the program"
-else
-	bad "an unknown LKL_HIJACK_ variable stops the program" "status $rc: $out"
-fi
-
-# The JSON file: a bad one is named with the key; the variables that
-# would say the same are refused beside it.
-jtmp=$(mktemp -d)
-printf '{ "interfaces": [ { "type": "tap", "param": "t0", "masklen": "99", "ip": "10.0.0.1" } ] }\n' \
-	>"$jtmp/bad.json"
-out=$("$hijack" -c "$jtmp/bad.json" echo main-ran 2>&1)
-rc=$?
-if [ "${out#*has no JSON configuration}" != "$out" ]; then
-	echo "skip - the JSON configuration: liblkl-hijack.so was built without cJSON"
-	skip=$((skip + 1))
-elif [ $rc -eq 78 ] && [ "${out#*masklen}" != "$out" ] && [ "${out#*main-ran}" = "$out" ]; then
-	ok "a bad JSON configuration stops the program, naming the key"
-else
-	bad "a bad JSON configuration stops the program, naming the key" "status $rc: $out"
-fi
-echo '{}' >"$jtmp/empty.json"
-out=$(LKL_HIJACK_NET_IP=10.0.0.1 "$hijack" -c "$jtmp/empty.json" echo main-ran 2>&1)
-rc=$?
-if [ "${out#*has no JSON configuration}" != "$out" ]; then
-	:
-elif [ $rc -eq 78 ] && [ "${out#*LKL_HIJACK_NET_IP}" != "$out" ]; then
-	ok "LKL_HIJACK_NET_IP beside a JSON configuration is refused"
-else
-	bad "LKL_HIJACK_NET_IP beside a JSON configuration is refused" "status $rc: $out"
-fi
-rm -rf "$jtmp"
+# A bad configuration: refused before main() runs.
+hijack_refusals "$hijack" main-ran echo main-ran
 
 # ---- Through a TAP, against native peers ----
 

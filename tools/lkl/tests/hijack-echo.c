@@ -15,12 +15,17 @@
  *   hijack-echo rr ADDR PORT COUNT
  *	one connection (TCP_NODELAY), COUNT round trips of one byte; prints
  *	the time of one, then "ok"/"FAIL" and the closing line
+ *   hijack-echo local THREADS CONNECTIONS
+ *	the server (on 127.0.0.1, any port) and the client in this one
+ *	process: under the hijack both are on LKL's loopback, so it needs
+ *	no network (check-hijack-loopback.sh runs it, cross builds too)
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +39,7 @@
 
 static struct sockaddr_in server;
 static int conns;
+static atomic_int stopping;	/* local: the listening socket is shut down */
 
 struct result {
 	int done;		/* connections echoed correctly */
@@ -58,18 +64,30 @@ out:
 	return NULL;
 }
 
-static int serve(void)
+/* A socket listening on @server; port 0 (any) is replaced by the port. */
+static int listen_on(void)
 {
-	int one = 1, s = socket(AF_INET, SOCK_STREAM, 0), c;
+	socklen_t len = sizeof(server);
+	int one = 1, s = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (s < 0 ||
+	    setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(s, (struct sockaddr *)&server, sizeof(server)) ||
+	    listen(s, 128) ||
+	    getsockname(s, (struct sockaddr *)&server, &len)) {
+		perror("hijack-echo server");
+		return -1;
+	}
+	return s;
+}
+
+/* Accept on @arg (the listening fd) until it fails. */
+static void *serve(void *arg)
+{
+	int s = (int)(long)arg, c;
 	pthread_attr_t attr;
 	pthread_t t;
 
-	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (s < 0 || bind(s, (struct sockaddr *)&server, sizeof(server)) ||
-	    listen(s, 128)) {
-		perror("hijack-echo server");
-		return 1;
-	}
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	pthread_attr_setstacksize(&attr, 256 * 1024);
@@ -78,8 +96,10 @@ static int serve(void)
 		if (c < 0) {
 			if (errno == EINTR || errno == ECONNABORTED)
 				continue;
+			if (stopping)
+				return NULL;
 			perror("hijack-echo accept");
-			return 1;
+			return NULL;
 		}
 		if (pthread_create(&t, &attr, echo, (void *)(long)c))
 			close(c);
@@ -183,34 +203,19 @@ static void *client(void *arg)
 	return NULL;
 }
 
-int main(int argc, char **argv)
+/* @threads threads of @conns connections each; the closing line. */
+static int clients(long threads)
 {
-	struct result *res;
-	pthread_t *tid;
+	struct result *res = calloc((size_t)threads, sizeof(*res));
+	pthread_t *tid = calloc((size_t)threads, sizeof(*tid));
 	struct timespec t0, t1;
-	long threads, t, total = 0;
+	long t, total = 0;
 	double sec;
 
-	if (argc < 4 || (!strcmp(argv[1], "client") && argc != 6) ||
-	    (!strcmp(argv[1], "rr") && argc != 5)) {
-		fprintf(stderr, "usage: hijack-echo server ADDR PORT | client ADDR PORT THREADS CONNECTIONS | rr ADDR PORT COUNT\n");
-		return 2;
+	if (!res || !tid) {
+		perror("hijack-echo");
+		return 1;
 	}
-	server.sin_family = AF_INET;
-	server.sin_port = htons((unsigned short)atoi(argv[3]));
-	if (inet_pton(AF_INET, argv[2], &server.sin_addr) != 1) {
-		fprintf(stderr, "hijack-echo: %s: not an IPv4 address\n", argv[2]);
-		return 2;
-	}
-	if (!strcmp(argv[1], "server"))
-		return serve();
-	if (!strcmp(argv[1], "rr"))
-		return round_trips(atol(argv[4]));
-
-	threads = atol(argv[4]);
-	conns = atoi(argv[5]);
-	res = calloc((size_t)threads, sizeof(*res));
-	tid = calloc((size_t)threads, sizeof(*tid));
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (t = 0; t < threads; t++) {
 		res[t].done = (int)t;
@@ -229,5 +234,66 @@ int main(int argc, char **argv)
 	       (double)total / sec);
 	CHECK_EQ("echo: connections echoed and checked", total,
 		 threads * conns);
+	free(res);
+	free(tid);
 	return test_done();
+}
+
+/*
+ * Server and clients in this process, on 127.0.0.1; the server's accept()
+ * is ended by shutdown() (EINVAL), so no thread is left blocked at exit.
+ */
+static int local(long threads)
+{
+	pthread_t t;
+	int s, r;
+
+	server.sin_family = AF_INET;
+	server.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	s = listen_on();
+	if (s < 0)
+		return 1;
+	printf("# server on 127.0.0.1:%d\n", ntohs(server.sin_port));
+	if (pthread_create(&t, NULL, serve, (void *)(long)s)) {
+		perror("hijack-echo: server thread");
+		return 1;
+	}
+	r = clients(threads);
+	stopping = 1;
+	if (shutdown(s, SHUT_RDWR))
+		perror("hijack-echo: shutdown of the listening socket");
+	pthread_join(t, NULL);
+	close(s);
+	return r;
+}
+
+int main(int argc, char **argv)
+{
+	int s;
+
+	if (argc == 4 && !strcmp(argv[1], "local")) {
+		conns = atoi(argv[3]);
+		return local(atol(argv[2]));
+	}
+	if (argc < 4 || (!strcmp(argv[1], "client") && argc != 6) ||
+	    (!strcmp(argv[1], "rr") && argc != 5)) {
+		fprintf(stderr, "usage: hijack-echo server ADDR PORT | client ADDR PORT THREADS CONNECTIONS | rr ADDR PORT COUNT | local THREADS CONNECTIONS\n");
+		return 2;
+	}
+	server.sin_family = AF_INET;
+	server.sin_port = htons((unsigned short)atoi(argv[3]));
+	if (inet_pton(AF_INET, argv[2], &server.sin_addr) != 1) {
+		fprintf(stderr, "hijack-echo: %s: not an IPv4 address\n", argv[2]);
+		return 2;
+	}
+	if (!strcmp(argv[1], "server")) {
+		s = listen_on();
+		if (s >= 0)
+			serve((void *)(long)s);
+		return 1;
+	}
+	if (!strcmp(argv[1], "rr"))
+		return round_trips(atol(argv[4]));
+	conns = atoi(argv[5]);
+	return clients(atol(argv[4]));
 }
