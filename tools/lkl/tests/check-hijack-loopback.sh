@@ -12,8 +12,9 @@
 #
 # The programs run under $LKL_RUN (make test sets it for a cross
 # target): qemu-user gets the preload with -E (LD_PRELOAD in its own
-# environment would be for the x86_64 qemu), the i386 dynamic loader
-# with --preload.  Without LKL_RUN this is one skip: natively
+# environment would be for the x86_64 qemu); the i386 dynamic loader
+# reads LD_PRELOAD, set by env just before it (not --preload: the
+# programs the test starts need it too).  Without LKL_RUN this is one skip: natively
 # check-hijack.sh runs the same programs, and tests through a TAP.
 
 set -u
@@ -55,7 +56,7 @@ hijacked() {
 	# shellcheck disable=SC2086  # LKL_RUN is a command and its arguments
 	case "${LKL_RUN%% *}" in
 	qemu-*) timeout -k 5 $limit $LKL_RUN -E "LD_PRELOAD=$lib" "$@" ;;
-	*/ld-linux*) timeout -k 5 $limit $LKL_RUN --preload "$lib" "$@" ;;
+	*/ld-linux*) timeout -k 5 $limit env "LD_PRELOAD=$lib" $LKL_RUN "$@" ;;
 	*)
 		echo "no way known to preload under LKL_RUN='$LKL_RUN'" >&2
 		return 125 ;;
