@@ -265,6 +265,8 @@ FS_IMAGE := tools/lkl/fs/image.c tools/lkl/fs/image.h
 # is installed, and no fs2tar (libarchive-dev is not installed for it).
 FS_TOOLS := $(if $(CROSS_COMPILE),$(if $(shell $(PKG_CONFIG) --exists fuse3 \
 	2>/dev/null && echo 1),lklfuse),lklfuse fs2tar)
+# FUSE works under qemu-user: check-lklfuse.sh runs for such a target.
+CROSS_TESTS += $(if $(filter lklfuse,$(FS_TOOLS)),check-lklfuse.sh)
 $(BINDIR)/lklfuse: tools/lkl/fs/lklfuse.c $(FS_IMAGE) $(LIBDIR)/liblkl.a
 	@mkdir -p $(BINDIR)
 	@echo "  LINK    $@"
@@ -349,7 +351,8 @@ bench: all
 # every target yet does not stop its tests.
 test: $(if $(CROSS_COMPILE),lib $(addprefix $(BINDIR)/,$(filter-out %.sh,$(CROSS_TESTS))) \
 	$(if $(filter check-hijack-loopback.sh,$(CROSS_TESTS)),$(LIBDIR)/liblkl-hijack.so \
-		$(BINDIR)/lkl-hijack $(HIJACK_TESTS)),all)
+		$(BINDIR)/lkl-hijack $(HIJACK_TESTS)) \
+	$(if $(filter check-lklfuse.sh,$(CROSS_TESTS)),$(BINDIR)/lklfuse $(BINDIR)/cpfromfs),all)
 	$(Q)$(if $(CROSS_COMPILE),$(if $(LKL_RUN),,$(error no way known to run $(TARGET) programs: set LKL_RUN)))
 	$(Q)LKL_LIBDIR=$(LIBDIR) LKL_INCDIR=$(INC) LKL_CC="$(CC)" NM="$(NM)" \
 		LKL_RUN="$(LKL_RUN)" $(if $(CROSS_COMPILE),LKL_TESTS="$(CROSS_TESTS)") \

@@ -27,6 +27,8 @@ if [ -z "$bindir" ] || [ ! -x "$bindir/lklfuse" ] || [ ! -e "$bindir/cpfromfs" ]
 fi
 lklfuse=$bindir/lklfuse
 cpfromfs=$bindir/cpfromfs
+# A cross build's programs run under $LKL_RUN (qemu-user); empty natively.
+read -ra run <<<"${LKL_RUN:-}"
 PATH=$PATH:/sbin:/usr/sbin
 if [ ! -c /dev/fuse ]; then
 	echo "skip - lklfuse: /dev/fuse is missing"
@@ -83,7 +85,7 @@ check() {
 # Starts lklfuse -f in the background and waits for the mount.
 mount_fuse() {
 	local i
-	"$lklfuse" "$img" "$mnt" -f -o "$1" >"$tmp/fuse.log" 2>&1 &
+	"${run[@]}" "$lklfuse" "$img" "$mnt" -f -o "$1" >"$tmp/fuse.log" 2>&1 &
 	pid=$!
 	for i in $(seq $((T * 10))); do
 		mountpoint -q "$mnt" && return 0
@@ -176,7 +178,7 @@ fi
 
 # ---- In the image ----
 check "cpfromfs reads the tree from the image" 0 "" -- \
-	"$cpfromfs" -i "$img" -t ext4 /hello.txt /empty /dir /link /moved "$tmp/out"
+	"${run[@]}" "$cpfromfs" -i "$img" -t ext4 /hello.txt /empty /dir /link /moved "$tmp/out"
 check "image holds the same bytes" 0 "" -- sh -c \
 	"diff -r '$tmp/src/dir' '$tmp/out/dir' && cmp '$tmp/src/hello.txt' '$tmp/out/hello.txt' && test -f '$tmp/out/empty' && test ! -s '$tmp/out/empty' && test \"\$(cat '$tmp/out/moved')\" = movx"
 check "symlink in the image" 0 "" -- \
@@ -204,15 +206,15 @@ fi
 
 # ---- Errors ----
 check "missing image: error" nonzero "No such file" -- \
-	"$lklfuse" "$tmp/nope.img" "$mnt" -f -o type=ext4
+	"${run[@]}" "$lklfuse" "$tmp/nope.img" "$mnt" -f -o type=ext4
 truncate -s 8M "$tmp/blank.img"
 check "no ext4 on it: error" nonzero "no ext4 filesystem" -- \
-	"$lklfuse" "$tmp/blank.img" "$mnt" -f -o type=ext4
+	"${run[@]}" "$lklfuse" "$tmp/blank.img" "$mnt" -f -o type=ext4
 check "unknown type: error" nonzero "unknown filesystem type" -- \
-	"$lklfuse" "$img" "$mnt" -f -o type=nosuchfs
-check "no type: error" nonzero "type=TYPE" -- "$lklfuse" "$img" "$mnt" -f
-check "--help" 0 "type=TYPE" -- "$lklfuse" --help
+	"${run[@]}" "$lklfuse" "$img" "$mnt" -f -o type=nosuchfs
+check "no type: error" nonzero "type=TYPE" -- "${run[@]}" "$lklfuse" "$img" "$mnt" -f
+check "--help" 0 "type=TYPE" -- "${run[@]}" "$lklfuse" --help
 check "background mode: error reaches the caller" nonzero "No such file" -- \
-	"$lklfuse" "$tmp/nope.img" "$mnt" -o type=ext4
+	"${run[@]}" "$lklfuse" "$tmp/nope.img" "$mnt" -o type=ext4
 
 summary
