@@ -102,6 +102,16 @@ for prog in hijack-fork-share hijack-fork; do
 	[ -x "$bindir/$prog" ] || continue
 	mode=share
 	[ "$prog" = hijack-fork ] && mode=new
+	# hijack-fork-share starts itself again with posix_spawn() and
+	# execv(): the host must run it without LKL_RUN (its loader there;
+	# qemu through binfmt_misc).
+	interp=$(readelf -l "$bindir/$prog" 2>/dev/null |
+		sed -n 's/.*program interpreter: \(.*\)]$/\1/p')
+	if [ $mode = share ] && [ -n "$interp" ] && [ ! -e "$interp" ]; then
+		echo "skip - hijacked $prog: it executes itself, which needs its loader $interp (Debian's multiarch libc6 of the target), not installed"
+		skip=$((skip + 1))
+		continue
+	fi
 	log=$(mktemp)
 	limit=60
 	LKL_HIJACK_FORK=$mode hijacked "$bindir/$prog" >"$log" 2>&1
