@@ -14,8 +14,9 @@
 # target): qemu-user gets the preload with -E (LD_PRELOAD in its own
 # environment would be for the x86_64 qemu); the i386 dynamic loader
 # reads LD_PRELOAD, set by env just before it (not --preload: the
-# programs the test starts need it too).  Without LKL_RUN this is one skip: natively
-# check-hijack.sh runs the same programs, and tests through a TAP.
+# programs the test starts need it too).  Without LKL_RUN this is one
+# skip: natively check-hijack.sh runs the same programs, and tests
+# through a TAP.
 
 set -u
 
