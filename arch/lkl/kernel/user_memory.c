@@ -9,6 +9,7 @@
 #include <linux/export.h>
 #include <linux/kernel.h>
 #include <linux/uaccess.h>
+#include <asm/lkl.h>
 
 __thread const struct lkl_user_memory *lkl_user_memory
 	__attribute__((tls_model("initial-exec")));

@@ -93,7 +93,7 @@ struct ctl_msg {
 static int remote;		/* this process uses the root's kernel */
 static int ctl_fd = -1;		/* the family's control socket: our end */
 static int ctl_root_fd = -1;	/* the root's end (the root only) */
-static long probe_word = 0x4c4b4c70726f6265L;
+static long probe_word = (long)0x4c4b4c70726f6265LL;	/* any value */
 
 /* Every channel of this process, to close them in a fork's child. */
 static pthread_mutex_t chan_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -374,7 +374,7 @@ static void track(const struct served *s, const struct call_req *req, long r)
 	case __lkl__NR_close:
 		own((int)req->params[0], 0, 0);
 		return;
-	case __lkl__NR_fcntl:
+	case __lkl__NR3264_fcntl:	/* fcntl, or fcntl64 on 32-bit hosts */
 		if (req->params[1] != LKL_F_DUPFD &&
 		    req->params[1] != LKL_F_DUPFD_CLOEXEC)
 			return;

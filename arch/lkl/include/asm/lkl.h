@@ -62,6 +62,10 @@ void lkl_time_free(void);
 long lkl_run_syscall(long no, long *params);
 long lkl_syscall(long no, long *params);
 
+/* Another process's user memory for this thread (kernel/user_memory.c). */
+struct lkl_user_memory;
+void lkl_set_user_memory(const struct lkl_user_memory *mem);
+
 /* The kernel log (kernel/console.c). */
 void lkl_console_init(void);
 
