@@ -108,7 +108,7 @@ endif
 # TAP/raw/macvtap tests, are left out.
 CROSS_TESTS := boot host-ops-test header-conflicts disk large-file \
 	net-pipe net-config $(if $(HAVE_CJSON),config-json) \
-	check-exports.sh check-headers.sh check-hijack-loopback.sh
+	check-exports.sh check-headers.sh cross-hijack-loopback.sh
 # The installed library and the example consumer, on arm64 too.
 CROSS_TESTS += $(if $(filter aarch64,$(TARGET)),check-install.sh)
 
@@ -350,7 +350,7 @@ bench: all
 # programs of CROSS_TESTS), not all: a program that does not build for
 # every target yet does not stop its tests.
 test: $(if $(CROSS_COMPILE),lib $(addprefix $(BINDIR)/,$(filter-out %.sh,$(CROSS_TESTS))) \
-	$(if $(filter check-hijack-loopback.sh,$(CROSS_TESTS)),$(LIBDIR)/liblkl-hijack.so \
+	$(if $(filter cross-hijack-loopback.sh,$(CROSS_TESTS)),$(LIBDIR)/liblkl-hijack.so \
 		$(BINDIR)/lkl-hijack $(HIJACK_TESTS)) \
 	$(if $(filter check-lklfuse.sh,$(CROSS_TESTS)),$(BINDIR)/lklfuse $(BINDIR)/cpfromfs),all)
 	$(Q)$(if $(CROSS_COMPILE),$(if $(LKL_RUN),,$(error no way known to run $(TARGET) programs: set LKL_RUN)))

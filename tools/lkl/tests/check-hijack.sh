@@ -5,11 +5,13 @@
 # through liblkl-hijack.so (the lkl-hijack wrapper), against native
 # peers.
 #
-# Without root: the hijack-poll and hijack-signal programs, natively
-# (the host kernel's answers, which the checks expect) and then under
-# the hijack on LKL's loopback; hijack-fork under the hijack;
-# hijack-mptcp with and without LKL_HIJACK_MPTCP (and the JSON's
-# "hijack_mptcp"); a bad configuration stops a program before main().  As root, in two private namespaces (netns-lib.sh):
+# Without root: the hijack-poll, hijack-signal and hijack-splice
+# programs, natively (the host kernel's answers, which the checks
+# expect) and then under the hijack on LKL's loopback; hijack-fork-share
+# and hijack-fork (LKL_HIJACK_FORK=new) under the hijack; hijack-mptcp
+# with and without LKL_HIJACK_MPTCP (and the JSON's "hijack_mptcp"); a
+# bad configuration stops a program before main().  As root, in two
+# private namespaces (netns-lib.sh):
 # LKL's side has a TAP lkltap0 bridged to the veth lklv0; LKL is
 # 10.77.0.1/24, the native peer 10.77.0.2/24 (ping checks the path),
 # and the host's stack in
@@ -41,7 +43,7 @@ hijack_built
 
 # ---- Without a network: LKL's loopback ----
 
-for prog in hijack-poll hijack-signal; do
+for prog in hijack-poll hijack-signal hijack-splice; do
 	if [ ! -x "$bindir/$prog" ]; then
 		bad "$prog built" "not in $bindir"
 		continue

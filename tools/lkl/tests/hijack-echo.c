@@ -18,7 +18,7 @@
  *   hijack-echo local THREADS CONNECTIONS
  *	the server (on 127.0.0.1, any port) and the client in this one
  *	process: under the hijack both are on LKL's loopback, so it needs
- *	no network (check-hijack-loopback.sh runs it, cross builds too)
+ *	no network (cross-hijack-loopback.sh runs it, cross builds too)
  */
 #include <arpa/inet.h>
 #include <errno.h>

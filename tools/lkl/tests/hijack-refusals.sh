@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # hijack-refusals.sh - sourced by check-hijack.sh and
-# check-hijack-loopback.sh (after harness.sh): the hijack refuses a bad
+# cross-hijack-loopback.sh (after harness.sh): the hijack refuses a bad
 # configuration before the program's main() runs.
 #
 #   hijack_refusals RUN MARK PROG...

@@ -1,9 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# check-hijack-loopback.sh [BINDIR] - the hijack (liblkl-hijack.so)
+# cross-hijack-loopback.sh [BINDIR] - the hijack (liblkl-hijack.so)
 # tests that need no network, for a cross build: each program talks to
-# itself on LKL's loopback.  hijack-poll and hijack-signal run without
+# itself on LKL's loopback.  hijack-poll, -signal and -splice run without
 # the hijack (the host kernel's answers, through the emulator, which
 # their checks expect) and then under it; hijack-echo runs its server
 # and 16 client threads in one hijacked process; hijack-fork-share and
@@ -14,9 +14,10 @@
 # target): qemu-user gets the preload with -E (LD_PRELOAD in its own
 # environment would be for the x86_64 qemu); the i386 dynamic loader
 # reads LD_PRELOAD, set by env just before it (not --preload: the
-# programs the test starts need it too).  Without LKL_RUN this is one
-# skip: natively check-hijack.sh runs the same programs, and tests
-# through a TAP.
+# programs the test starts need it too).  It is named cross-*, not
+# check-*, so that a native make test does not pick it up: natively
+# check-hijack.sh runs the same programs, and tests through a TAP (run
+# by hand without LKL_RUN, this says so in one skip).
 
 set -u
 
@@ -71,11 +72,11 @@ native() {
 	timeout -k 5 $limit $LKL_RUN "$@"
 }
 
-for prog in hijack-poll hijack-signal hijack-echo hijack-fork-share hijack-fork; do
+for prog in hijack-poll hijack-signal hijack-splice hijack-echo hijack-fork-share hijack-fork; do
 	[ -x "$bindir/$prog" ] || bad "$prog built" "not in $bindir"
 done
 
-for prog in hijack-poll hijack-signal; do
+for prog in hijack-poll hijack-signal hijack-splice; do
 	[ -x "$bindir/$prog" ] || continue
 	run_c "native $prog" native "$bindir/$prog"
 	run_c "hijacked $prog" hijacked "$bindir/$prog"
