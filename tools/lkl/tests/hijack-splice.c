@@ -77,6 +77,24 @@ static void *reader(void *arg)
 	return NULL;
 }
 
+/*
+ * The pattern written to @wfd arrives at @in; splice() moves it from
+ * @in to @out while a reader checks what comes out of @rfd (in @rd).
+ */
+static int through(int wfd, int in, int out, int rfd, struct reader *rd)
+{
+	pthread_t w, r;
+	int ok;
+
+	rd->fd = rfd;
+	pthread_create(&w, NULL, writer, &wfd);
+	pthread_create(&r, NULL, reader, rd);
+	ok = splice_all(in, out);
+	pthread_join(w, NULL);
+	pthread_join(r, NULL);
+	return ok;
+}
+
 /* Fill pipe @fd (made non-blocking) until it takes no more. */
 static int fill_pipe(int fd)
 {
@@ -112,10 +130,9 @@ static int splice_all(int in, int out)
 
 int main(void)
 {
-	int pair[2], p[2], ok, wfd;
+	int pair[2], p[2], ok;
 	struct reader rd;
 	loff_t off = 0;
-	pthread_t t, rt;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	test_section("splice", 60);
@@ -125,25 +142,12 @@ int main(void)
 	}
 
 	/* pipe -> socket: a writer fills the pipe, the socket's peer checks. */
-	wfd = p[1];
-	rd.fd = pair[1];
-	pthread_create(&t, NULL, writer, &wfd);
-	pthread_create(&rt, NULL, reader, &rd);
-	ok = splice_all(p[0], pair[0]);
+	ok = through(p[1], p[0], pair[0], pair[1], &rd);
 	CHECK("4 MiB spliced from a pipe to a socket", ok);
-	pthread_join(t, NULL);
-	pthread_join(rt, NULL);
 	CHECK("the peer got them, in order", ok && rd.ok);
-
 	/* socket -> pipe: the peer sends, the pipe's reader checks. */
-	wfd = pair[1];
-	rd.fd = p[0];
-	pthread_create(&t, NULL, writer, &wfd);
-	pthread_create(&rt, NULL, reader, &rd);
-	ok = splice_all(pair[0], p[1]);
+	ok = through(pair[1], pair[0], p[1], p[0], &rd);
 	CHECK("4 MiB spliced from a socket to a pipe", ok);
-	pthread_join(t, NULL);
-	pthread_join(rt, NULL);
 	CHECK("the pipe's reader got them, in order", ok && rd.ok);
 
 	/* What the host refuses, refused alike. */
