@@ -77,24 +77,6 @@ static void *reader(void *arg)
 	return NULL;
 }
 
-/*
- * The pattern written to @wfd arrives at @in; splice() moves it from
- * @in to @out while a reader checks what comes out of @rfd (in @rd).
- */
-static int through(int wfd, int in, int out, int rfd, struct reader *rd)
-{
-	pthread_t w, r;
-	int ok;
-
-	rd->fd = rfd;
-	pthread_create(&w, NULL, writer, &wfd);
-	pthread_create(&r, NULL, reader, rd);
-	ok = splice_all(in, out);
-	pthread_join(w, NULL);
-	pthread_join(r, NULL);
-	return ok;
-}
-
 /* Fill pipe @fd (made non-blocking) until it takes no more. */
 static int fill_pipe(int fd)
 {
@@ -126,6 +108,24 @@ static int splice_all(int in, int out)
 		done += (size_t)n;
 	}
 	return 1;
+}
+
+/*
+ * The pattern written to @wfd arrives at @in; splice() moves it from
+ * @in to @out while a reader checks what comes out of @rfd (in @rd).
+ */
+static int through(int wfd, int in, int out, int rfd, struct reader *rd)
+{
+	pthread_t w, r;
+	int ok;
+
+	rd->fd = rfd;
+	pthread_create(&w, NULL, writer, &wfd);
+	pthread_create(&r, NULL, reader, rd);
+	ok = splice_all(in, out);
+	pthread_join(w, NULL);
+	pthread_join(r, NULL);
+	return ok;
 }
 
 int main(void)
