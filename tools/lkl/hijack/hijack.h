@@ -279,8 +279,15 @@ void fork_reset_child(void);
 
 /* ---- fork()'s child served by the parent's kernel (proxy.c) ---- */
 
-/* Whether this process's LKL calls go to the root's kernel. */
-int proxy_remote(void);
+/*
+ * Whether this process's LKL calls go to the root's kernel: read on
+ * every LKL call, so a variable rather than a call.
+ */
+extern int proxy_remote_calls;
+static inline int proxy_remote(void)
+{
+	return proxy_remote_calls;
+}
 /* The kernel booted: serve the programs forked or executed from now. */
 void proxy_root_start(void);
 /* A new program: find the family of the process that started it. */
@@ -337,6 +344,12 @@ int hijack_wait(struct pollfd *lkl, int nlkl, struct pollfd *host, int nhost,
  * (ready: try again), -EAGAIN (timed out) or -EINTR.
  */
 int hijack_block(int lfd, short events);
+
+/*
+ * Start a detached thread running @fn(@arg) with every signal blocked
+ * (the program's handlers run on its own threads): 0 or an errno.
+ */
+int hijack_thread_start(void *(*fn)(void *), void *arg);
 
 /* In a fork's child: drop this thread's waiters (their threads are gone). */
 void wait_forget_all(void);

@@ -90,7 +90,7 @@ struct ctl_msg {
 
 /* ---- State, kept across fork() (the child's copy is its own) ---- */
 
-static int remote;		/* this process uses the root's kernel */
+int proxy_remote_calls;		/* this process uses the root's kernel */
 static int ctl_fd = -1;		/* the family's control socket: our end */
 static int ctl_root_fd = -1;	/* the root's end (the root only) */
 static long probe_word = (long)0x4c4b4c70726f6265LL;	/* any value */
@@ -106,10 +106,6 @@ static pthread_once_t chan_key_once = PTHREAD_ONCE_INIT;
 /* This thread is in the fork() below: init.c's handler leaves us be. */
 static __thread int forking;
 
-int proxy_remote(void)
-{
-	return remote;
-}
 
 int proxy_forking(void)
 {
@@ -324,6 +320,7 @@ void proxy_exit(void)
  */
 static pid_t *owner;
 static unsigned char *is_eventfd;
+static int owner_top;		/* above every fd a child ever held */
 static pthread_mutex_t owner_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void own(int lfd, pid_t pid, int eventfd)
@@ -331,6 +328,8 @@ static void own(int lfd, pid_t pid, int eventfd)
 	if (lfd < 0 || lfd >= fdt_size())
 		return;
 	pthread_mutex_lock(&owner_lock);
+	if (pid && lfd >= owner_top)
+		owner_top = lfd + 1;
 	owner[lfd] = pid;
 	is_eventfd[lfd] = (unsigned char)eventfd;
 	pthread_mutex_unlock(&owner_lock);
@@ -429,8 +428,6 @@ static void *serve(void *arg)
 static void serve_start(int fd, pid_t pid)
 {
 	struct served *s = malloc(sizeof(*s));
-	pthread_attr_t attr;
-	pthread_t t;
 	long word = 0;
 
 	if (!s) {
@@ -439,14 +436,10 @@ static void serve_start(int fd, pid_t pid)
 	}
 	s->fd = fd;
 	s->pid = pid;
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	/* Signals blocked, inherited from the acceptor. */
-	if (pthread_create(&t, &attr, serve, s)) {
+	if (hijack_thread_start(serve, s)) {
 		free(s);
 		word = -EAGAIN;
 	}
-	pthread_attr_destroy(&attr);
 out:
 	write_all(fd, &word, sizeof(word));
 	if (word)
@@ -492,10 +485,10 @@ static void watch_add(pid_t pid)
 static void reap(pid_t pid)
 {
 	unsigned long long one = 1;
-	int lfd, top = fdt_size();
+	int lfd;
 
 	pthread_mutex_lock(&owner_lock);
-	for (lfd = 0; lfd < top; lfd++) {
+	for (lfd = 0; lfd < owner_top; lfd++) {
 		if (owner[lfd] != pid)
 			continue;
 		if (is_eventfd[lfd])
@@ -598,11 +591,8 @@ static void *acceptor(void *arg)
 /* The root's first fork: the control socket and its acceptor thread. */
 static int root_start(void)
 {
-	sigset_t all, old;
-	pthread_attr_t attr;
-	pthread_t t;
 	char env[32];
-	int sv[2], err;
+	int sv[2];
 
 	owner = mmap(NULL, sizeof(*owner) * (size_t)fdt_size(),
 		     PROT_READ | PROT_WRITE,
@@ -623,14 +613,7 @@ static int root_start(void)
 	nwatch = 1;
 	ctl_root_fd = sv[0];
 	ctl_fd = sv[1];
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	err = pthread_create(&t, &attr, acceptor, NULL);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	pthread_attr_destroy(&attr);
-	if (err)
+	if (hijack_thread_start(acceptor, NULL))
 		goto fail;
 	reserve(sv[0], 1);
 	reserve(sv[1], 1);
@@ -653,7 +636,7 @@ void proxy_root_start(void)
 {
 	int r;
 
-	if (remote || ctl_fd >= 0)
+	if (proxy_remote_calls || ctl_fd >= 0)
 		return;
 	r = root_start();
 	if (r)
@@ -693,15 +676,15 @@ int proxy_attach(void)
 {
 	struct ctl_msg m = { .type = MSG_HELLO };
 
-	if (remote)
+	if (proxy_remote_calls)
 		return 1;
 	if (ctl_fd < 0 || ctl_root_fd >= 0)
 		return 0;
 	m.probe = (unsigned long)&probe_word;
 	m.probe_val = probe_word;
-	remote = 1;
+	proxy_remote_calls = 1;
 	if (chan_open(&m, sizeof(m))) {
-		remote = 0;
+		proxy_remote_calls = 0;
 		reserve(ctl_fd, 0);
 		ctl_fd = -1;
 		hijack_log("the kernel of this program's family cannot serve it: it boots one of its own");
@@ -858,7 +841,7 @@ static int child_start(struct plan *p)
 	fdt_remap(map_fd);
 	epoll_map_lkl(map_fd);
 	hijack_forked = 1;	/* fds left unmapped are dead */
-	remote = 1;
+	proxy_remote_calls = 1;
 	m->type = MSG_HELLO;
 	m->probe = (unsigned long)&probe_word;
 	m->probe_val = probe_word;
@@ -868,7 +851,7 @@ static int child_start(struct plan *p)
 	r = chan_open(m, len);
 	free(m);
 	if (r)
-		remote = 0;
+		proxy_remote_calls = 0;
 	return r;
 }
 
@@ -881,7 +864,7 @@ pid_t fork(void)
 	real_resolve();
 	if (!config_fork_shares())
 		return real.fork();
-	if (!remote && !hijack_running()) {
+	if (!proxy_remote_calls && !hijack_running()) {
 		/*
 		 * No kernel yet: the child will find it (or start it, in the
 		 * root) through the control socket.
@@ -894,7 +877,7 @@ pid_t fork(void)
 			child_unroot();
 		return pid;
 	}
-	if (!remote && ctl_fd < 0)
+	if (!proxy_remote_calls && ctl_fd < 0)
 		return real.fork();	/* proxy_root_start() failed */
 	r = plan_make(&p);
 	if (r) {

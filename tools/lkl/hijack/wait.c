@@ -149,14 +149,28 @@ void wait_forget_all(void)
 	thread_waiters = NULL;
 }
 
-static struct waiter *waiter_new(void)
+int hijack_thread_start(void *(*fn)(void *), void *arg)
 {
-	struct waiter *w = calloc(1, sizeof(*w));
 	sigset_t all, old;
 	pthread_attr_t attr;
 	pthread_t t;
-	long lfd;
 	int err;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	/* The thread inherits this mask: no signal handler runs there. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	err = pthread_create(&t, &attr, fn, arg);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	pthread_attr_destroy(&attr);
+	return err;
+}
+
+static struct waiter *waiter_new(void)
+{
+	struct waiter *w = calloc(1, sizeof(*w));
+	long lfd;
 
 	if (!w)
 		return NULL;
@@ -167,15 +181,7 @@ static struct waiter *waiter_new(void)
 	w->lkl_efd = (int)lfd;
 	sem_init(&w->go, 0, 0);
 	sem_init(&w->done, 0, 0);
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	/* The waiter inherits this mask: no signal handler runs there. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	err = pthread_create(&t, &attr, waiter_main, w);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	pthread_attr_destroy(&attr);
-	if (!err)
+	if (!hijack_thread_start(waiter_main, w))
 		return w;
 	sem_destroy(&w->go);
 	sem_destroy(&w->done);
